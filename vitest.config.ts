@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// Its own config so vitest ignores vite.config.ts's root and Playwright's *.spec.ts files.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
