@@ -1,0 +1,179 @@
+// AssemblyScript, compiled to WebAssembly SIMD (v128) by scripts/build-wasm.ts.
+// Packed, register-blocked single-precision GEMM in the style of Goto & van de Geijn:
+// op(A) and op(B) are copied block by block into contiguous panels (which also takes care of the
+// transposes and of the ragged edges), and a 4x8 micro-kernel keeps its tile of C in eight v128
+// registers while it streams the panels. Plain mul + add: relaxed SIMD's fma does not validate here.
+// All pointers are byte offsets into this module's memory; matrices are row-major.
+
+const MR = 4; // rows of C per micro-tile
+const NR = 8; // columns of C per micro-tile (two f32x4)
+const KC = 256; // depth of a packed block: a KC x NR panel of B (8 KiB) stays in L1
+const MC = 64; // rows of a packed block of A (64 KiB, L2)
+const NC = 1024; // columns of a packed block of B (1 MiB, L2/L3)
+
+// Workspace at the bottom of the heap: packed A, packed B, one spare tile for the ragged edges.
+const packA: usize = (__heap_base + 63) & ~63;
+const packB: usize = packA + MC * KC * 4;
+const edgeTile: usize = packB + NC * KC * 4;
+
+/** First byte the caller may use for operands; everything below is this module's workspace. */
+export function workspaceEnd(): usize {
+  return edgeTile + MR * NR * 4;
+}
+
+/**
+ * C = op(A) op(B), or C += op(A) op(B) when `accumulate`; op(A) is m x k, op(B) is k x n.
+ * With transA, A is stored k x m (row stride lda); with transB, B is stored n x k.
+ */
+export function sgemm(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>n * 4);
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packPanelsOfB(transB, b, ldb, pc, jc, kc, nc);
+      const add = accumulate || pc > 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packPanelsOfA(transA, a, lda, ic, pc, mc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = packB + <usize>(jr * kc) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const ap = packA + <usize>(ir * kc) * 4;
+            const tile = c + <usize>((ic + ir) * ldc + jc + jr) * 4;
+            if (mr == MR && nr == NR) {
+              microKernel(kc, ap, bp, tile, <usize>ldc * 4, add);
+            } else {
+              microKernel(kc, ap, bp, edgeTile, NR * 4, false);
+              copyEdge(edgeTile, tile, <usize>ldc * 4, mr, nr, add);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The 4x8 tile of C at `c` (row stride ldcBytes) gets, or gets added, Ap (kc x 4) x Bp (kc x 8).
+// @inline keeps the hot loop's accumulators in registers without a call boundary.
+@inline
+function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, add: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    ap += MR * 4;
+    bp += NR * 4;
+  }
+  if (add) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  c += ldcBytes;
+  if (add) {
+    c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16));
+  }
+  v128.store(c, c10); v128.store(c, c11, 16);
+  c += ldcBytes;
+  if (add) {
+    c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16));
+  }
+  v128.store(c, c20); v128.store(c, c21, 16);
+  c += ldcBytes;
+  if (add) {
+    c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
+  }
+  v128.store(c, c30); v128.store(c, c31, 16);
+}
+
+function copyEdge(tile: usize, c: usize, ldcBytes: usize, mr: i32, nr: i32, add: bool): void {
+  for (let i = 0; i < mr; i++) {
+    const src = tile + <usize>(i * NR) * 4;
+    const dst = c + <usize>i * ldcBytes;
+    for (let j = 0; j < nr; j++) {
+      const at = <usize>j * 4;
+      store<f32>(dst + at, add ? load<f32>(dst + at) + load<f32>(src + at) : load<f32>(src + at));
+    }
+  }
+}
+
+// op(B)[pc.., jc..] (kc x nc) -> panels of NR columns, each kc rows of NR floats, zero-padded.
+function packPanelsOfB(transB: bool, b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32): void {
+  let dst = packB;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const j0 = jc + jr;
+    if (!transB && nr == NR) {
+      let src = b + <usize>(pc * ldb + j0) * 4;
+      const stride = <usize>ldb * 4;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += stride;
+        dst += NR * 4;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let j = 0; j < NR; j++) {
+          let v: f32 = 0;
+          if (j < nr) {
+            const at = transB ? (j0 + j) * ldb + pc + p : (pc + p) * ldb + j0 + j;
+            v = load<f32>(b + <usize>at * 4);
+          }
+          store<f32>(dst + <usize>j * 4, v);
+        }
+        dst += NR * 4;
+      }
+    }
+  }
+}
+
+// op(A)[ic.., pc..] (mc x kc) -> panels of MR rows, each kc columns of MR floats, zero-padded.
+function packPanelsOfA(transA: bool, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32): void {
+  let dst = packA;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const i0 = ic + ir;
+    if (transA && mr == MR) {
+      let src = a + <usize>(pc * lda + i0) * 4;
+      const stride = <usize>lda * 4;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        src += stride;
+        dst += MR * 4;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let i = 0; i < MR; i++) {
+          let v: f32 = 0;
+          if (i < mr) {
+            const at = transA ? (pc + p) * lda + i0 + i : (i0 + i) * lda + pc + p;
+            v = load<f32>(a + <usize>at * 4);
+          }
+          store<f32>(dst + <usize>i * 4, v);
+        }
+        dst += MR * 4;
+      }
+    }
+  }
+}
