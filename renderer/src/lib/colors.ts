@@ -52,3 +52,14 @@ export function boundaryRgba(probabilities: ArrayLike<number>, offset: number, c
   const [r, g, b] = classRgb(best);
   return [r, g, b, Math.round(40 + 140 * Math.max(0, Math.min(1, confidence)))];
 }
+
+/** Grayscale pixels (0 = black) as opaque RGBA. */
+export function grayToRgba(pixels: ArrayLike<number>, scale = 1): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(pixels.length * 4);
+  for (let i = 0; i < pixels.length; i++) {
+    const v = pixels[i] * scale;
+    out[4 * i] = out[4 * i + 1] = out[4 * i + 2] = v;
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
