@@ -1,0 +1,257 @@
+// THE contract between the renderer and the services, in both hosts (Electron IPC and the browser
+// host's WebSocket): every request with its payload schema and result type, every event with its
+// schema. Nothing else defines a channel; the API object type, the preload, the WebSocket adapter and
+// the service handlers all derive from these two lists.
+//
+// Payloads come from an untrusted renderer: the services validate each one with its schema before
+// anything else. Results and events come from the trusted side; events still have schemas (tests
+// check the services emit what they promise). Binary data crosses as ArrayBuffer, never JSON arrays.
+import * as v from 'valibot';
+import { ModelSpecSchema } from '../../engine/spec.ts';
+import { OptimizerConfigSchema } from '../../engine/optim.ts';
+import { integerIn, oneOf } from '../../engine/validate.ts';
+
+// ---------------------------------------------------------------- building blocks
+
+/** Checked by tag, not instanceof: a buffer may come from another realm (preload, IPC). */
+export const Bytes = v.custom<ArrayBuffer>((x) => Object.prototype.toString.call(x) === '[object ArrayBuffer]', 'expected an ArrayBuffer');
+
+const MAX_FILES = 200_000; // an image folder of all MNIST digits is 70,000 files
+const MAX_TEXT = 512 * 1024 * 1024; // a weights file of the largest MLP the spec allows
+const text = (max: number) => v.pipe(v.string('expected a string'), v.maxLength(max, `expected at most ${max} characters`));
+const seed = integerIn(0, 2 ** 32 - 1);
+const none = v.undefined('expected no payload');
+
+export const DroppedFileSchema = v.strictObject({
+  name: text(1024),
+  relativePath: v.optional(text(4096)), // "digits/3/a.png" for a file inside a dropped folder
+  bytes: Bytes,
+});
+
+export const BUILTIN_NAMES = ['mnist', 'iris', 'circle', 'xor', 'blobs', 'spiral'] as const;
+
+/** Where a dataset comes from. A path never comes from the renderer: 'dialog' asks the host to
+ *  show its native open dialog (Electron only), so a compromised page cannot read arbitrary files. */
+export const DatasetSourceSchema = v.variant('kind', [
+  v.strictObject({
+    kind: v.literal('builtin'),
+    name: oneOf(BUILTIN_NAMES),
+    rows: v.optional(integerIn(1, 1_000_000)),
+    noise: v.optional(v.pipe(v.number('expected a number in [0, 1]'), v.minValue(0, 'expected a number in [0, 1]'), v.maxValue(1, 'expected a number in [0, 1]'))),
+    seed: v.optional(seed),
+  }),
+  v.strictObject({ kind: v.literal('files'), files: v.pipe(v.array(DroppedFileSchema, 'expected an array of files'), v.minLength(1, 'expected at least one file'), v.maxLength(MAX_FILES, `expected at most ${MAX_FILES} files`)) }),
+  v.strictObject({ kind: v.literal('dialog'), pick: oneOf(['file', 'folder']) }),
+], 'expected a source with "kind" "builtin", "files" or "dialog"');
+
+export const LoadOptionsSchema = v.strictObject({
+  labelColumn: v.optional(v.union([text(1024), integerIn(0, 1_000_000)], 'expected a column name or index')),
+  image: v.optional(v.boolean('expected true or false')), // CSV columns are an image's pixels
+});
+
+const DatasetSummarySchema = v.object({
+  name: v.string(),
+  kind: v.picklist(['tabular', 'image']),
+  rows: v.number(),
+  shape: v.array(v.number()), // [features] or [channels, height, width]
+  classNames: v.array(v.string()),
+  classCounts: v.array(v.number()),
+  featureMin: v.array(v.number()),
+  featureMax: v.array(v.number()),
+});
+export type DatasetSummary = v.InferOutput<typeof DatasetSummarySchema>;
+
+const ModelInfoSchema = v.object({
+  spec: ModelSpecSchema,
+  source: v.picklist(['init', 'import', 'training']), // where the current weights came from
+  tensors: v.array(v.object({ name: v.string(), shape: v.array(v.number()), size: v.number() })),
+  layers: v.array(v.object({ name: v.string(), parameters: v.number() })), // "hidden", "c1", ...
+  parameters: v.number(),
+  labels: v.array(v.string()),
+});
+export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
+
+export const SESSION_STATES = ['idle', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
+
+const StepMetricsSchema = v.object({
+  step: v.number(), epoch: v.number(), epochs: v.number(), stepsPerEpoch: v.number(), samplesSeen: v.number(),
+  trainLoss: v.number(), trainAccuracy: v.number(), samplesPerSecond: v.number(), etaSeconds: v.number(), lr: v.number(),
+  gradNorms: v.array(v.object({ name: v.string(), norm: v.number() })),
+});
+const EpochMetricsSchema = v.object({
+  epoch: v.number(), trainLoss: v.number(), trainAccuracy: v.number(),
+  valLoss: v.nullable(v.number()), valAccuracy: v.nullable(v.number()),
+  confusion: v.array(v.array(v.number())), // [true class][predicted class], on the validation split (else training)
+  perClassAccuracy: v.array(v.number()),
+});
+
+export const MENU_COMMANDS = ['open-dataset', 'open-dataset-folder', 'import-weights', 'export-weights', 'start', 'pause', 'resume', 'stop', 'about'] as const;
+
+// ---------------------------------------------------------------- results (trusted side: types only)
+
+export interface BuiltinInfo { name: (typeof BUILTIN_NAMES)[number]; description: string; kind: 'tabular' | 'image' }
+export interface Preview {
+  classCounts: number[];
+  rows?: number[][]; // tabular: the first rows' features
+  images?: { width: number; height: number; pixels: ArrayBuffer /* Uint8 grayscale 0-255 */; label: number }[];
+}
+export interface PreparedInfo {
+  spec: v.InferOutput<typeof ModelSpecSchema>; // the spec fitted to the data (inputs, classes)
+  trainRows: number;
+  validationRows: number;
+  normalization: 'none' | 'minmax' | 'zscore';
+  model: ModelInfo;
+}
+export interface Status {
+  state: (typeof SESSION_STATES)[number];
+  dataset: DatasetSummary | null;
+  prepared: PreparedInfo | null;
+  model: ModelInfo | null;
+}
+export interface TensorData { name: string; shape: number[]; data: ArrayBuffer /* Float32, row-major */ }
+export interface Prediction { rows: number; classes: number; probabilities: ArrayBuffer /* Float32, rows x classes */ }
+export interface ValidationSample {
+  index: number;
+  count: number; // validation rows
+  label: number;
+  predicted: number;
+  probabilities: number[];
+  shape: number[]; // the model's input shape
+  features: ArrayBuffer; // Float32, as the model sees them (normalised, padded for LeNet-5)
+}
+export interface GradientCheckRow { tensor: string; maxRelError: number; checked: number }
+export interface ExportedWeights {
+  fileName: string;
+  text: string;
+  /** 'saved': the host wrote it (native save dialog) to `path`; 'cancelled': the user closed the
+   *  dialog; 'download': the host has no dialog (browser), the renderer offers `text` as a download. */
+  delivery: 'saved' | 'cancelled' | 'download';
+  path?: string;
+}
+
+// ---------------------------------------------------------------- the list
+
+/** A request's result type, carried by the type only. */
+export interface Returns<R> { readonly __result?: R }
+const returns = <R>(): Returns<R> => ({});
+
+export const requests = {
+  getStatus: { payload: none, result: returns<Status>() },
+  listBuiltins: { payload: none, result: returns<BuiltinInfo[]>() },
+  /** null when a native dialog was cancelled. Also emits 'dataset'. Keeps the previous dataset on error. */
+  loadDataset: {
+    payload: v.strictObject({ source: DatasetSourceSchema, options: v.optional(LoadOptionsSchema) }),
+    result: returns<DatasetSummary | null>(),
+  },
+  getDatasetSummary: { payload: none, result: returns<DatasetSummary | null>() },
+  preview: { payload: v.optional(v.strictObject({ count: v.optional(integerIn(1, 1000)) })), result: returns<Preview>() },
+  /** Splits and normalises the current dataset for `spec` (inputs and classes are fitted to the
+   *  data) and makes fresh weights from `seed` — unless `keepWeights` and the current weights (e.g.
+   *  imported) have the same spec. The same seed drives the split, the initial weights and the shuffle. */
+  prepare: {
+    payload: v.strictObject({
+      spec: ModelSpecSchema,
+      valSplit: v.pipe(v.number('expected a fraction in [0, 0.9]'), v.minValue(0, 'expected a fraction in [0, 0.9]'), v.maxValue(0.9, 'expected a fraction in [0, 0.9]')),
+      normalize: oneOf(['none', 'minmax', 'zscore']),
+      seed,
+      keepWeights: v.optional(v.boolean('expected true or false')),
+    }),
+    result: returns<PreparedInfo>(),
+  },
+  /** Tensors and parameter counts of `spec` (no data needed), or of the current model. */
+  getModelInfo: { payload: v.optional(v.strictObject({ spec: ModelSpecSchema })), result: returns<ModelInfo | null>() },
+  /** Trains the prepared data from the current weights. */
+  start: {
+    payload: v.strictObject({
+      optimizer: OptimizerConfigSchema,
+      batchSize: integerIn(1, 65_536),
+      epochs: integerIn(1, 100_000),
+      threads: v.optional(integerIn(1, 256)),
+      limit: v.optional(integerIn(1, 1_000_000_000)), // train on the first rows only
+    }),
+    result: returns<void>(),
+  },
+  pause: { payload: none, result: returns<void>() },
+  resume: { payload: none, result: returns<void>() },
+  step: { payload: none, result: returns<void>() },
+  stop: { payload: none, result: returns<void>() },
+  /** Ends any session and makes the initial weights again from the prepared seed. */
+  reset: { payload: none, result: returns<void>() },
+  setLearningRate: {
+    payload: v.strictObject({ lr: v.pipe(v.number('expected a positive number'), v.finite('expected a positive number'), v.gtValue(0, 'expected a positive number'), v.maxValue(100, 'expected at most 100')) }),
+    result: returns<void>(),
+  },
+  /** Finite differences against backprop on a few validation (else training) samples, per tensor. */
+  gradientCheck: { payload: v.optional(v.strictObject({ samples: v.optional(integerIn(1, 32)), seed: v.optional(seed) })), result: returns<GradientCheckRow[]>() },
+  /** `inputs`: Float32, rows x the model's input size, as the dataset stores features (before
+   *  normalisation; images padded to 32x32 for LeNet-5). Also the decision-boundary grid. */
+  predict: { payload: v.strictObject({ inputs: Bytes, rows: integerIn(1, 1_000_000) }), result: returns<Prediction>() },
+  validationSample: { payload: v.strictObject({ index: integerIn(0, 1_000_000_000) }), result: returns<ValidationSample>() },
+  /** A validation sample's (by index) or a given input's (raw, like predict) intermediate outputs. */
+  featureMaps: {
+    payload: v.union([v.strictObject({ index: integerIn(0, 1_000_000_000) }), v.strictObject({ inputs: Bytes })], 'expected { index } or { inputs }'),
+    result: returns<TensorData[]>(),
+  },
+  /** The convolution kernels (4-D tensors) of the current weights; empty for an MLP. */
+  filters: { payload: none, result: returns<TensorData[]>() },
+  exportWeights: { payload: none, result: returns<ExportedWeights>() },
+  /** A weights file's text (weights-format.md); `name` names it in error messages. Emits 'model'. */
+  importWeights: { payload: v.strictObject({ name: text(1024), text: text(MAX_TEXT) }), result: returns<ModelInfo>() },
+} as const;
+
+export const events = {
+  metrics: StepMetricsSchema, // throttled to ~10/s by the trainer
+  epoch: EpochMetricsSchema,
+  state: v.object({ state: v.picklist(SESSION_STATES), message: v.optional(v.string()) }),
+  error: v.object({ message: v.string() }), // a failure outside any request (e.g. a worker died)
+  dataset: DatasetSummarySchema, // a dataset was loaded (by the renderer or the menu)
+  model: ModelInfoSchema, // the weights were replaced: prepare, reset, import
+  command: v.object({ command: v.picklist(MENU_COMMANDS) }), // a native menu item or shortcut; the renderer acts on it
+};
+
+// ---------------------------------------------------------------- derived types
+
+export type RequestName = keyof typeof requests;
+export type EventName = keyof typeof events;
+export const requestNames = Object.keys(requests) as RequestName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** What the renderer passes. */
+export type PayloadIn<N extends RequestName> = v.InferInput<(typeof requests)[N]['payload']>;
+/** What a handler receives once the schema has validated it. */
+export type Payload<N extends RequestName> = v.InferOutput<(typeof requests)[N]['payload']>;
+export type Result<N extends RequestName> = (typeof requests)[N]['result'] extends Returns<infer R> ? R : never;
+export type EventPayload<E extends EventName> = v.InferOutput<(typeof events)[E]>;
+
+type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+export type EventMethod<E extends EventName> = `on${Capitalize<E>}`;
+
+/** The object the renderer uses, identical in both hosts: one async function per request (no
+ *  argument when the payload is optional) and one `on<Event>(listener) => unsubscribe` per event.
+ *  A rejected promise carries an ApiError whose message is ready to show. */
+export type BackpropApi = {
+  [N in RequestName]: undefined extends PayloadIn<N> ? (payload?: PayloadIn<N>) => Promise<Result<N>> : (payload: PayloadIn<N>) => Promise<Result<N>>;
+} & {
+  [E in EventName as EventMethod<E>]: (listener: Listener<E>) => () => void;
+};
+
+/** What the services implement: one function per request, given the validated payload. */
+export type Handlers = { [N in RequestName]: (payload: Payload<N>) => Promise<Result<N>> };
+
+export const eventMethod = <E extends EventName>(name: E) => `on${name[0].toUpperCase()}${name.slice(1)}` as EventMethod<E>;
+
+/** How a reply crosses either transport: errors as data, since Electron would wrap a thrown
+ *  error's message in "Error invoking remote method ...". 'input' errors are the user's to fix. */
+export type Reply = { ok: true; value: unknown } | { ok: false; kind: 'input' | 'internal'; message: string };
+
+/** A request that failed, in the renderer. `kind` 'input': bad input, message shown as is. */
+export class ApiError extends Error {
+  constructor(message: string, readonly kind: 'input' | 'internal') {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Electron IPC channels: one for requests (name, payload) -> Reply, one for events (name, payload). */
+export const IPC_REQUEST = 'backprop:request';
+export const IPC_EVENT = 'backprop:event';
