@@ -1,0 +1,87 @@
+// Gradient checking: the hand-derived gradients against central finite differences
+// (L(w + e) - L(w - e)) / 2e, in float64 (backprop-notes "How to know a gradient is right").
+// Product code: the UI's "Gradient check" panel runs gradCheck on the current model; the tests use
+// it and gradCheckLayer, which also checks the gradient with respect to a layer's input.
+import type { Floats } from './kernels.ts';
+import type { Layer } from './layers/layer.ts';
+import { Model } from './model.ts';
+import { Rng } from './rng.ts';
+import type { ModelSpec } from './spec.ts';
+
+export interface GradCheckOptions {
+  /** Finite-difference step (default 1e-5). */
+  epsilon?: number;
+  /** Tensors with at most this many values are checked whole; larger ones at this many positions
+   *  drawn with `seed` (default 40). */
+  samples?: number;
+  seed?: number;
+}
+
+export interface GradCheckResult { tensor: string; maxRelError: number; checked: number }
+
+/** |a - n| / max(1e-8, |a| + |n|): near 0 when they agree, 1 when one is 0 and the other not. */
+export function relativeError(analytic: number, numeric: number): number {
+  return Math.abs(analytic - numeric) / Math.max(1e-8, Math.abs(analytic) + Math.abs(numeric));
+}
+
+/** Checks dL/dw of L = the SUM of the per-sample losses over `rows` rows of x, for every tensor. */
+export function gradCheck(spec: ModelSpec, params: ArrayLike<number>, x: ArrayLike<number>,
+  labels: ArrayLike<number>, rows: number, opts: GradCheckOptions = {}): GradCheckResult[] {
+  const model = Model.create(spec, { params: Float64Array.from(params) });
+  const input = Float64Array.from(x);
+  model.gradSum(input, labels, rows);
+  const analytic = model.grads.slice();
+  const loss = () => model.evaluate(input, labels, rows).lossSum;
+  return model.tensors.map((t) => compare(t.name, model.params.subarray(t.offset, t.offset + t.size),
+    analytic.subarray(t.offset, t.offset + t.size), loss, opts));
+}
+
+/** Checks one float64 layer, parameters and input, on L = sum(r * y) with a fixed random r.
+ *  Binds the layer to `params` (laid out as its `params` list says). */
+export function gradCheckLayer(layer: Layer, params: Float64Array, x: Float64Array, batch: number,
+  opts: GradCheckOptions = {}): GradCheckResult[] {
+  const grads = new Float64Array(params.length);
+  layer.bind(params, grads, 0);
+  const rng = new Rng(opts.seed ?? 1);
+  const outputs = batch * layer.outShape.reduce((a, b) => a * b, 1);
+  const r = Float64Array.from({ length: outputs }, () => 2 * rng.next() - 1);
+  const loss = () => {
+    const y = layer.forward(x, batch);
+    let sum = 0;
+    for (let i = 0; i < outputs; i++) sum += r[i] * y[i];
+    return sum;
+  };
+  loss();
+  const dx = layer.backward(r, batch, true);
+  if (!dx) throw new Error(`layer ${layer.name} returned no input gradient`);
+  const dInput = dx.slice(0, x.length);
+  const results: GradCheckResult[] = [];
+  let offset = 0;
+  for (const p of layer.params) {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    results.push(compare(`${layer.name}.${p.name}`, params.subarray(offset, offset + n), grads.subarray(offset, offset + n), loss, opts));
+    offset += n;
+  }
+  results.push(compare(`${layer.name}.input`, x, dInput, loss, opts));
+  return results;
+}
+
+/** Perturbs values of `w` in place (restoring each) and compares the change of `loss` with `analytic`. */
+function compare(tensor: string, w: Floats, analytic: Floats, loss: () => number, opts: GradCheckOptions): GradCheckResult {
+  const e = opts.epsilon ?? 1e-5, samples = opts.samples ?? 40;
+  const rng = new Rng(opts.seed ?? 1);
+  const positions = w.length <= samples
+    ? Array.from({ length: w.length }, (_, i) => i)
+    : Array.from({ length: samples }, () => rng.int(w.length));
+  let maxRelError = 0;
+  for (const i of positions) {
+    const saved = w[i];
+    w[i] = saved + e;
+    const plus = loss();
+    w[i] = saved - e;
+    const minus = loss();
+    w[i] = saved;
+    maxRelError = Math.max(maxRelError, relativeError(analytic[i], (plus - minus) / (2 * e)));
+  }
+  return { tensor, maxRelError, checked: positions.length };
+}

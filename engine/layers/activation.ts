@@ -1,0 +1,50 @@
+// Element-wise activation y = f(x); backward dx = dy * f'(x), with f' written in terms of y so the
+// layer keeps only its output (backprop-notes "Activations"; sigmoid' is eq. 22).
+import { type DType, type Floats, floats, grow } from '../kernels.ts';
+import { type Layer, ParameterFree, size } from './layer.ts';
+
+export type ActivationKind = 'sigmoid' | 'tanh' | 'relu' | 'identity' | 'scaled-tanh';
+
+// LeNet-5's scaled tanh f(x) = A tanh(S x), f'(x) = A S (1 - tanh^2(S x)) = A S (1 - (y/A)^2)
+const A = 1.7159, S = 2 / 3;
+
+export class Activation extends ParameterFree implements Layer {
+  readonly outShape: number[];
+  private y: Floats;
+  private dx: Floats;
+
+  constructor(readonly name: string, readonly kind: ActivationKind, readonly inShape: number[], dtype: DType) {
+    super();
+    this.outShape = inShape;
+    this.y = floats(dtype, 0);
+    this.dx = floats(dtype, 0);
+  }
+
+  forward(x: Floats, batch: number): Floats {
+    const n = batch * size(this.inShape);
+    const y = (this.y = grow(this.y, n));
+    switch (this.kind) {
+      case 'sigmoid': for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-x[i])); break; // eq. 21
+      case 'tanh': for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); break;
+      case 'relu': for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0; break;
+      case 'identity': y.set(x.subarray(0, n)); break;
+      case 'scaled-tanh': for (let i = 0; i < n; i++) y[i] = A * Math.tanh(S * x[i]); break;
+    }
+    return y;
+  }
+
+  backward(dy: Floats, batch: number, needInputGrad: boolean): Floats | null {
+    if (!needInputGrad) return null;
+    const n = batch * size(this.inShape);
+    const y = this.y;
+    const dx = (this.dx = grow(this.dx, n));
+    switch (this.kind) {
+      case 'sigmoid': for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]); break; // eq. 22
+      case 'tanh': for (let i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]); break;
+      case 'relu': for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0; break;
+      case 'identity': dx.set(dy.subarray(0, n)); break;
+      case 'scaled-tanh': for (let i = 0; i < n; i++) dx[i] = dy[i] * A * S * (1 - (y[i] / A) * (y[i] / A)); break;
+    }
+    return dx;
+  }
+}

@@ -1,0 +1,52 @@
+// Max pooling, N x N windows, stride N (seed eq. 29). Forward remembers each window's winner (the
+// first maximum in scan order on ties); backward sends the whole gradient to it (seed 3.3, item 1).
+import { type DType, type Floats, floats, grow } from '../kernels.ts';
+import { type Layer, ParameterFree } from './layer.ts';
+
+export class MaxPool extends ParameterFree implements Layer {
+  readonly inShape: number[];
+  readonly outShape: number[];
+  private y: Floats;
+  private dx: Floats;
+  private winner = new Int32Array(0); // per output: index of its input in the batch buffer
+
+  constructor(readonly name: string, readonly channels: number, readonly inH: number, readonly inW: number,
+    readonly n: number, dtype: DType) {
+    super();
+    this.inShape = [channels, inH, inW];
+    this.outShape = [channels, Math.floor(inH / n), Math.floor(inW / n)];
+    this.y = this.dx = floats(dtype, 0);
+  }
+
+  forward(x: Floats, batch: number): Floats {
+    const { inW, n } = this;
+    const [, outH, outW] = this.outShape, maps = batch * this.channels;
+    const y = (this.y = grow(this.y, maps * outH * outW));
+    if (this.winner.length < y.length) this.winner = new Int32Array(y.length);
+    const winner = this.winner;
+    let out = 0;
+    for (let m = 0; m < maps; m++) {
+      const map = m * this.inH * inW;
+      for (let i = 0; i < outH; i++) {
+        for (let j = 0; j < outW; j++, out++) {
+          let best = map + i * n * inW + j * n;
+          for (let a = 0; a < n; a++) {
+            for (let b = 0, at = map + (i * n + a) * inW + j * n; b < n; b++, at++) if (x[at] > x[best]) best = at;
+          }
+          winner[out] = best;
+          y[out] = x[best];
+        }
+      }
+    }
+    return y;
+  }
+
+  backward(dy: Floats, batch: number, needInputGrad: boolean): Floats | null {
+    if (!needInputGrad) return null;
+    const outputs = batch * this.channels * this.outShape[1] * this.outShape[2];
+    const dx = (this.dx = grow(this.dx, batch * this.channels * this.inH * this.inW));
+    dx.fill(0, 0, batch * this.channels * this.inH * this.inW);
+    for (let o = 0; o < outputs; o++) dx[this.winner[o]] = dy[o];
+    return dx;
+  }
+}
