@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWasmKernels, installWasmKernels } from '../../engine/kernels-wasm.ts';
+import { gemm, setKernels, tsKernels, type Kernels } from '../../engine/kernels.ts';
+import { Rng } from '../../engine/rng.ts';
+import { buildWasm } from '../../scripts/build-wasm.ts';
+
+// Tolerance: any order of summing K float32 products is within K * 2^-24 * sum_k |a_ik b_kj| of the
+// exact value (the standard bound gamma_K), so the wasm and TypeScript kernels, which sum in different
+// orders (blocks of 256, four lanes), may differ by twice that. A wrong index or a lost block is off
+// by the size of a whole product.
+const U = 2 ** -24;
+
+let bytes: Uint8Array<ArrayBuffer>;
+let wasm: Kernels;
+beforeAll(async () => {
+  bytes = readFileSync(await buildWasm());
+  wasm = createWasmKernels(bytes);
+});
+afterAll(() => setKernels(tsKernels));
+
+function random(rng: Rng, n: number): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.next() * 2 - 1;
+  return x;
+}
+
+/** sum_k |op(A)(i,k)| |op(B)(k,j)| for every (i, j): the scale of each entry's rounding error. */
+function magnitudes(tA: boolean, tB: boolean, M: number, N: number, K: number, A: Float32Array, B: Float32Array) {
+  const s = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let t = 0;
+    for (let k = 0; k < K; k++) t += Math.abs(tA ? A[k * M + i] : A[i * K + k]) * Math.abs(tB ? B[j * K + k] : B[k * N + j]);
+    s[i * N + j] = t;
+  }
+  return s;
+}
+
+function compare(tA: boolean, tB: boolean, M: number, N: number, K: number, accumulate: boolean, seed: number) {
+  const rng = new Rng(seed);
+  // Longer than needed, as the contract allows: the kernel must read only the leading elements.
+  const A = random(rng, M * K + 3), B = random(rng, K * N + 5);
+  const C0 = random(rng, M * N + 7);
+  const expected = C0.slice(), actual = C0.slice();
+  tsKernels.gemm(tA, tB, M, N, K, A, B, expected, accumulate);
+  wasm.gemm(tA, tB, M, N, K, A, B, actual, accumulate);
+  const scale = magnitudes(tA, tB, M, N, K, A, B);
+  let worst = 0;
+  for (let i = 0; i < M * N; i++) {
+    const allowed = 2 * (K + 1) * U * (scale[i] + (accumulate ? Math.abs(C0[i]) : 0)) + 1e-30;
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / allowed);
+  }
+  expect(worst, `${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${M}x${N}x${K}`).toBeLessThanOrEqual(1);
+  // Past the product, C is untouched.
+  expect(Array.from(actual.subarray(M * N))).toEqual(Array.from(C0.subarray(M * N)));
+}
+
+describe('wasm SIMD gemm matches the TypeScript gemm (float32)', () => {
+  // Edges of the 4x8 micro-tile (1, 3, 5, 7, 9 ...) and of the packed blocks (MC 64, KC 256, NC 1024).
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [1, 9, 3], [3, 1, 7], [4, 8, 1], [5, 7, 2], [7, 9, 13], [9, 17, 31], [13, 23, 255],
+    [4, 8, 256], [5, 9, 257], [6, 784, 25], [16, 100, 150], [16, 150, 100], [150, 100, 16],
+    [67, 70, 300], [6, 25, 3136], [3, 1030, 5], [65, 1025, 9],
+  ];
+  for (const tA of [false, true]) for (const tB of [false, true]) {
+    it(`${tA ? 'A^T' : 'A'} ${tB ? 'B^T' : 'B'}, assigning and accumulating`, () => {
+      let seed = 1;
+      for (const [M, N, K] of shapes) {
+        compare(tA, tB, M, N, K, false, seed++);
+        compare(tA, tB, M, N, K, true, seed++);
+      }
+    });
+  }
+
+  it('hand-worked 2x3 times 3x2, and K = 0', () => {
+    const A = new Float32Array([1, 2, 3, 4, 5, 6]); // [[1,2,3],[4,5,6]]
+    const B = new Float32Array([7, 8, 9, 10, 11, 12]); // [[7,8],[9,10],[11,12]]
+    const C = new Float32Array(4);
+    wasm.gemm(false, false, 2, 2, 3, A, B, C, false);
+    expect(Array.from(C)).toEqual([58, 64, 139, 154]);
+    wasm.gemm(true, true, 2, 2, 3, new Float32Array([1, 4, 2, 5, 3, 6]), new Float32Array([7, 9, 11, 8, 10, 12]), C, true);
+    expect(Array.from(C)).toEqual([116, 128, 278, 308]);
+    wasm.gemm(false, false, 2, 2, 0, A, B, C, true);
+    expect(Array.from(C)).toEqual([116, 128, 278, 308]);
+    wasm.gemm(false, false, 2, 2, 0, A, B, C, false);
+    expect(Array.from(C)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('survives its memory growing between calls (views are refreshed)', () => {
+    const k = createWasmKernels(new WebAssembly.Module(bytes));
+    const small = new Float32Array([2]), out = new Float32Array(1);
+    k.gemm(false, false, 1, 1, 1, small, small, out, false);
+    expect(out[0]).toBe(4);
+    const n = 600, A = new Float32Array(n * n).fill(1), C = new Float32Array(n * n);
+    k.gemm(false, false, n, n, n, A, A, C, false); // ~4 MiB of operands: grows the memory
+    expect(C[0]).toBe(n);
+    expect(C[n * n - 1]).toBe(n);
+    k.gemm(false, false, 1, 1, 1, small, small, out, true);
+    expect(out[0]).toBe(8);
+  });
+});
+
+describe('installing the wasm kernels', () => {
+  it('routes float32 products to wasm and leaves float64 on the TypeScript kernels', () => {
+    const rng = new Rng(7);
+    const M = 5, N = 11, K = 300; // past one packed block (256): wasm then sums in another order
+    const a = Array.from({ length: M * K }, () => rng.next() - 0.5), b = Array.from({ length: K * N }, () => rng.next() - 0.5);
+    installWasmKernels(bytes);
+    const c64 = new Float64Array(M * N), ref64 = new Float64Array(M * N);
+    gemm(false, true, M, N, K, new Float64Array(a), new Float64Array(b), c64, false);
+    tsKernels.gemm(false, true, M, N, K, new Float64Array(a), new Float64Array(b), ref64, false);
+    expect(Array.from(c64)).toEqual(Array.from(ref64)); // bit-identical: same code
+    // float32 goes through wasm: same as calling it directly, bit for bit
+    const c32 = new Float32Array(M * N), direct = new Float32Array(M * N);
+    gemm(false, true, M, N, K, new Float32Array(a), new Float32Array(b), c32, false);
+    wasm.gemm(false, true, M, N, K, new Float32Array(a), new Float32Array(b), direct, false);
+    expect(Array.from(c32)).toEqual(Array.from(direct));
+    const viaTs = new Float32Array(M * N);
+    tsKernels.gemm(false, true, M, N, K, new Float32Array(a), new Float32Array(b), viaTs, false);
+    expect(Array.from(c32)).not.toEqual(Array.from(viaTs));
+    setKernels(tsKernels);
+  });
+});
