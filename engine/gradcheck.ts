@@ -11,8 +11,9 @@ import type { ModelSpec } from './spec.ts';
 export interface GradCheckOptions {
   /** Finite-difference step (default 1e-5). */
   epsilon?: number;
-  /** Tensors with at most this many values are checked whole; larger ones at this many positions
-   *  drawn with `seed` (default 40). */
+  /** Tensors with at most `wholeUpTo` values (default 128: every bias) are checked whole, larger
+   *  ones at `samples` positions (default 40) drawn with `seed` (default 1). */
+  wholeUpTo?: number;
   samples?: number;
   seed?: number;
 }
@@ -70,7 +71,7 @@ export function gradCheckLayer(layer: Layer, params: Float64Array, x: Float64Arr
 function compare(tensor: string, w: Floats, analytic: Floats, loss: () => number, opts: GradCheckOptions): GradCheckResult {
   const e = opts.epsilon ?? 1e-5, samples = opts.samples ?? 40;
   const rng = new Rng(opts.seed ?? 1);
-  const positions = w.length <= samples
+  const positions = w.length <= Math.max(samples, opts.wholeUpTo ?? 128)
     ? Array.from({ length: w.length }, (_, i) => i)
     : Array.from({ length: samples }, () => rng.int(w.length));
   let maxRelError = 0;

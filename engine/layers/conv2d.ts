@@ -65,7 +65,7 @@ export class Conv2d implements Layer {
       let connected = C;
       if (mask) { connected = 0; for (let c = 0; c < C; c++) connected += mask[d * perMap + c * kk]; }
       initWeights(this.weight.subarray(d * perMap, (d + 1) * perMap), rng, scheme, connected * kk, D * kk);
-      if (mask) for (let i = d * perMap; i < (d + 1) * perMap; i++) this.weight[i] *= mask[i];
+      if (mask) for (let i = d * perMap; i < (d + 1) * perMap; i++) if (!mask[i]) this.weight[i] = 0;
     }
     this.bias.fill(0);
   }
@@ -101,7 +101,7 @@ export class Conv2d implements Layer {
     }
     // dK[d][c,m,n] += sum_(b,i,j) delta[d][b,i,j] * in[b][c][i+m][j+n]  (eq. 30, corrected)
     gemm(false, true, D, depth, cols, delta, this.col, dWeight, true);
-    if (mask) for (let i = 0; i < dWeight.length; i++) dWeight[i] *= mask[i];
+    if (mask) for (let i = 0; i < dWeight.length; i++) if (!mask[i]) dWeight[i] = 0;
     if (!needInputGrad) return null;
     // dIn: col-space gradient K^T delta, folded back by col2im = the "full" convolution with the
     // 180-degree rotated kernel (backprop-notes Gap 2)
