@@ -93,6 +93,7 @@ export interface BuiltinInfo { name: (typeof BUILTIN_NAMES)[number]; description
 export interface Preview {
   classCounts: number[];
   rows?: number[][]; // tabular: the first rows' features
+  labels?: number[]; // tabular: those rows' class indices (the 2-D plot colours its points by them)
   images?: { width: number; height: number; pixels: ArrayBuffer /* Uint8 grayscale 0-255 */; label: number }[];
 }
 export interface PreparedInfo {
