@@ -1,0 +1,595 @@
+// One training run: data-parallel mini-batch SGD over a Piscina pool (backprop-notes.md,
+// "Data-parallel mini-batches"), with its controls, metrics, checkpoints and fault handling.
+//
+// Each step: the batch (a range of this epoch's shuffled order) is cut into fixed shards
+// (shards.ts); the workers write each shard's gradient SUM into its slot of a shared buffer; the main
+// thread adds the slots in shard order, divides by the batch's row count (so a short last batch is
+// averaged correctly) and updates the shared parameters. Workers only ever read the parameters, and
+// the update happens after every shard has succeeded, so a failed step changes nothing.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../engine/errors.ts';
+import { Model } from '../../engine/model.ts';
+import { createOptimizer, type Optimizer, type OptimizerConfig } from '../../engine/optim.ts';
+import { Rng } from '../../engine/rng.ts';
+import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
+import { weightsToJson, type Normalization } from '../../engine/weights.ts';
+import type { Task, WorkerData } from '../../engine/worker.ts';
+import type { Dataset } from '../datasets/index.ts';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { ShardPool, WorkerFailure } from './pool.ts';
+import { shardRows, split } from './shards.ts';
+
+export interface TrainConfig {
+  spec: ModelSpec;
+  optimizer: OptimizerConfig;
+  batchSize: number;
+  epochs: number;
+  threads?: number; // default: os.availableParallelism()
+  seed: number;
+  limit?: number; // train on the first `limit` rows of a seeded shuffle of the training set
+}
+
+export type SessionState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+
+export interface StepMetrics {
+  step: number; // steps done in the whole run
+  epoch: number; // the epoch being trained, from 1
+  epochs: number;
+  stepsPerEpoch: number;
+  samplesSeen: number;
+  trainLoss: number; // running mean over this epoch's batches so far
+  trainAccuracy: number;
+  samplesPerSecond: number;
+  etaSeconds: number;
+  lr: number;
+  gradNorms: { name: string; norm: number }[]; // L2 norm of the last mean gradient, per layer
+}
+
+export interface EpochMetrics {
+  epoch: number; // from 1
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  confusion: number[][]; // [true class][predicted class], on the validation set (else the training set)
+  perClassAccuracy: number[];
+}
+
+export type TrainerEvent =
+  | { type: 'metrics'; metrics: StepMetrics }
+  | { type: 'epoch'; metrics: EpochMetrics }
+  | { type: 'state'; state: SessionState; message?: string }
+  | { type: 'error'; message: string };
+
+export interface SessionOptions {
+  train: Dataset;
+  validation: Dataset | null;
+  normalization: Normalization;
+  config: TrainConfig;
+  initialParams?: Float32Array;
+  checkpointDir?: string; // checkpoint.json there at each epoch's end and on pause or stop
+  resumeFrom?: string; // a checkpoint file; its spec, seed, batch size, limit and optimizer win
+  workerFile?: string;
+  wasmFile?: string | null; // the float32 kernels (engine/wasm/kernels.wasm); null: plain TypeScript
+  onEvent: (e: TrainerEvent) => void;
+}
+
+const METRICS_INTERVAL_MS = 100; // at most about 10 metrics events per second
+
+/** The RNG of the data order (the --limit subset, then one shuffle per epoch); its stream differs
+ *  from the initialisation's, which uses the seed itself. */
+export function dataRng(seed: number): Rng {
+  return new Rng((seed ^ 0x5eed5eed) >>> 0);
+}
+
+/** Run from source, the worker is engine/worker.ts (workers inherit tsx's loader) and the kernels are
+ *  engine/wasm/kernels.wasm; in a bundle both are expected next to it unless the host passes them. */
+const fromSource = import.meta.url.endsWith('.ts');
+const besideBundle = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+const DEFAULT_WORKER = fromSource ? fileURLToPath(new URL('../../engine/worker.ts', import.meta.url)) : besideBundle('worker.js');
+const DEFAULT_WASM = fromSource ? fileURLToPath(new URL('../../engine/wasm/kernels.wasm', import.meta.url)) : besideBundle('kernels.wasm');
+
+/** Compiled once here; workers instantiate the module they receive (a WebAssembly.Module is shared, not re-compiled). */
+function loadKernels(path: string | null): WebAssembly.Module | null {
+  if (path === null) return null;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new Error(`the wasm kernels are missing at ${path}: run "npm run build:wasm"`);
+  }
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+
+function shared<T extends Float32Array | Int32Array>(make: new (b: SharedArrayBuffer) => T, length: number): T {
+  return new make(new SharedArrayBuffer(length * 4));
+}
+
+/** The array itself if it is on a SharedArrayBuffer, else a shared copy. */
+function toShared<T extends Float32Array | Int32Array>(a: T, make: new (b: SharedArrayBuffer) => T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = shared(make, a.length);
+  copy.set(a);
+  return copy;
+}
+
+function positiveInteger(value: number, name: string): void {
+  if (!Number.isInteger(value) || value < 1) throw new InputError(`${name}: expected a positive integer, got ${value}`);
+}
+
+function checkLearningRate(lr: number): void {
+  if (!Number.isFinite(lr) || lr <= 0) throw new InputError(`learning rate: expected a positive number, got ${lr}`);
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+export class TrainingSession {
+  private _state: SessionState = 'idle';
+  private busy: Promise<void> = Promise.resolve();
+  private wanted: 'pause' | 'stop' | null = null;
+
+  // The trajectory: everything a checkpoint holds.
+  private epoch = 0; // completed epochs
+  private position = 0; // samples of the current epoch done
+  private stepCount = 0;
+  private samplesSeen = 0;
+  private epochLossSum = 0;
+  private epochCorrect = 0;
+  private orderEpoch = -1; // the epoch whose shuffle `order` holds
+  private epochRngState: number[];
+
+  private readonly grad: Float32Array; // the mean gradient of the last step
+  private readonly lastParams: Float32Array; // before the last update, to undo a non-finite one
+  private lastEpoch: EpochMetrics | null = null;
+  private lastEmit = 0;
+  private rate = { samples: 0, seconds: 0, perSecond: 0 };
+
+  private constructor(
+    private readonly opts: SessionOptions,
+    private readonly config: Required<Omit<TrainConfig, 'limit'>> & { limit: number | null },
+    private readonly model: Model, // over the shared parameters
+    private readonly optimizer: Optimizer,
+    private readonly rng: Rng,
+    private readonly base: Int32Array, // the training rows used, before each epoch's shuffle
+    private readonly data: WorkerData,
+    private readonly pool: ShardPool,
+    private readonly shardRows: number,
+  ) {
+    this.grad = new Float32Array(model.size);
+    this.lastParams = new Float32Array(model.size);
+    this.epochRngState = rng.getState();
+  }
+
+  static async create(opts: SessionOptions): Promise<TrainingSession> {
+    const resumed = opts.resumeFrom ? readCheckpoint(opts.resumeFrom) : null;
+    const given = opts.config;
+    const spec = parseSpec(resumed?.spec ?? given.spec, 'model');
+    const config = {
+      spec,
+      optimizer: resumed?.optimizer ?? given.optimizer,
+      batchSize: resumed?.batchSize ?? given.batchSize,
+      epochs: given.epochs,
+      threads: given.threads ?? availableParallelism(),
+      seed: resumed?.seed ?? given.seed,
+      limit: resumed ? resumed.limit : given.limit ?? null,
+    };
+    positiveInteger(config.batchSize, 'batch size');
+    positiveInteger(config.epochs, 'epochs');
+    positiveInteger(config.threads, 'threads');
+    if (config.limit !== null) positiveInteger(config.limit, 'limit');
+    checkLearningRate(config.optimizer.lr);
+    const { train, validation } = opts;
+    for (const set of validation ? [train, validation] : [train]) checkCompatible(spec, set);
+    if (train.rows === 0) throw new InputError(`${train.name}: the training set is empty`);
+
+    const rng = dataRng(config.seed);
+    let base = Int32Array.from({ length: train.rows }, (_, i) => i);
+    if (config.limit !== null && config.limit < train.rows) {
+      rng.shuffle(base);
+      base = base.slice(0, config.limit);
+    }
+    if (resumed && resumed.trainRows !== base.length) {
+      throw new InputError(`${opts.resumeFrom}: the checkpoint trained on ${resumed.trainRows} rows, this training set has ${base.length}`);
+    }
+
+    const size = Model.create(spec).size;
+    const sharedParams = shared(Float32Array, size);
+    const model = Model.create(spec, { params: sharedParams });
+    const start = resumed?.params ?? opts.initialParams;
+    if (start && start.length !== size) {
+      const what = resumed ? `${opts.resumeFrom}: params` : 'initial parameters';
+      throw new InputError(`${what}: expected ${size} values for this model, got ${start.length}`);
+    }
+    if (start) sharedParams.set(start);
+    else model.init(config.seed);
+    const optimizer = createOptimizer({ ...config.optimizer }, size);
+    if (resumed) optimizer.setState(resumed.optimizerState);
+
+    const rows = shardRows(spec, config.batchSize);
+    const data: WorkerData = {
+      spec,
+      params: sharedParams,
+      version: shared(Int32Array, 1),
+      gradSlots: shared(Float32Array, Math.ceil(config.batchSize / rows) * size),
+      order: shared(Int32Array, base.length),
+      train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
+      validation: validation
+        ? { features: toShared(validation.features, Float32Array), labels: toShared(validation.labels, Int32Array) }
+        : null,
+      predictions: shared(Int32Array, Math.max(train.rows, validation?.rows ?? 0)),
+      kernels: loadKernels(opts.wasmFile === undefined ? DEFAULT_WASM : opts.wasmFile),
+    };
+    const pool = new ShardPool(opts.workerFile ?? DEFAULT_WORKER, data, config.threads);
+    const session = new TrainingSession(opts, config, model, optimizer, rng, base, data, pool, rows);
+    if (resumed) session.restore(resumed);
+    return session;
+  }
+
+  get state(): SessionState {
+    return this._state;
+  }
+
+  start(): void {
+    if (this._state === 'idle') this.run();
+  }
+
+  resume(): void {
+    if (this._state === 'paused') this.run();
+  }
+
+  /** One step, then paused (from idle or paused). */
+  step(): Promise<void> {
+    if (this._state !== 'idle' && this._state !== 'paused') return this.busy;
+    this.setState('running');
+    this.busy = this.guard(async () => {
+      const ok = await this.advance(true);
+      if (ok && this._state === 'running') await this.rest(this.wanted === 'stop' ? 'stopped' : 'paused');
+    });
+    return this.busy;
+  }
+
+  /** Finishes the step in flight, writes a checkpoint, and pauses. */
+  async pause(): Promise<void> {
+    if (this._state === 'running') {
+      this.wanted ??= 'pause';
+      await this.busy;
+    } else if (this._state === 'idle') {
+      await this.rest('paused');
+    }
+  }
+
+  /** Finishes the step in flight, writes a checkpoint, and stops for good; the weights stay. */
+  async stop(): Promise<void> {
+    if (this._state === 'running') {
+      this.wanted = 'stop';
+      await this.busy;
+    } else if (this._state === 'idle' || this._state === 'paused') {
+      await this.rest('stopped');
+    }
+  }
+
+  /** Applies from the next step on. */
+  setLearningRate(lr: number): void {
+    checkLearningRate(lr);
+    this.optimizer.config.lr = lr;
+  }
+
+  /** The parameters after the last good step. */
+  snapshot(): Float32Array {
+    return this.data.params.slice();
+  }
+
+  /** Resolves when the session comes to rest: paused, stopped, finished or failed. */
+  async settled(): Promise<SessionState> {
+    await this.busy;
+    return this._state;
+  }
+
+  weightsJson(): string {
+    const m = this.lastEpoch;
+    return weightsToJson(this.model, {
+      labels: this.opts.train.classNames,
+      normalization: this.opts.normalization,
+      training: {
+        epochs: this.epoch,
+        seed: this.config.seed,
+        optimizer: { ...this.optimizer.config },
+        ...(m && {
+          metrics: {
+            trainLoss: m.trainLoss,
+            trainAccuracy: m.trainAccuracy,
+            ...(m.valLoss !== null && m.valAccuracy !== null && { valLoss: m.valLoss, valAccuracy: m.valAccuracy }),
+          },
+        }),
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.pool.close();
+  }
+
+  // ---- the loop
+
+  private run(): void {
+    this.setState('running');
+    this.busy = this.guard(async () => {
+      while (this.wanted === null && this.epoch < this.config.epochs) {
+        if (!(await this.advance(false))) return;
+      }
+      if (this.wanted !== null) await this.rest(this.wanted === 'pause' ? 'paused' : 'stopped');
+      else await this.rest('finished');
+    });
+  }
+
+  /** Runs `body`; anything unexpected fails the session with its message instead of escaping. */
+  private async guard(body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.emit({ type: 'error', message });
+      this.setState('failed', message);
+    } finally {
+      this.wanted = null;
+    }
+  }
+
+  private async rest(state: 'paused' | 'stopped' | 'finished'): Promise<void> {
+    this.saveCheckpoint();
+    this.setState(state);
+  }
+
+  /** One step, and the epoch's end if it was the last batch. False if the session must halt. */
+  private async advance(forceMetrics: boolean): Promise<boolean> {
+    if (this.epoch >= this.config.epochs) return false;
+    const began = performance.now();
+    let outcome;
+    try {
+      outcome = await this.trainStep();
+    } catch (e) {
+      if (!(e instanceof WorkerFailure)) throw e;
+      const message = `training stopped at step ${this.stepCount + 1} (epoch ${this.epoch + 1}): ${e.message}; the weights are those of the last completed step`;
+      this.emit({ type: 'error', message });
+      this.setState('failed', message);
+      return false;
+    }
+    if (outcome !== null) {
+      this.saveCheckpoint();
+      this.setState('paused', outcome);
+      return false;
+    }
+    this.rate.seconds += (performance.now() - began) / 1000;
+    const epochDone = this.position === this.base.length;
+    const now = performance.now();
+    if (forceMetrics || epochDone || now - this.lastEmit >= METRICS_INTERVAL_MS) {
+      this.lastEmit = now;
+      this.emit({ type: 'metrics', metrics: this.stepMetrics() });
+    }
+    if (epochDone) await this.endEpoch();
+    return true;
+  }
+
+  /** The update, or a message saying why it was not applied. */
+  private async trainStep(): Promise<string | null> {
+    if (this.orderEpoch !== this.epoch) this.shuffle();
+    const start = this.position;
+    const end = Math.min(start + this.config.batchSize, this.base.length);
+    const rows = end - start;
+    const shards = Math.ceil(rows / this.shardRows);
+    const groups = split(shards, this.pool.threads);
+    const version = Atomics.load(this.data.version, 0);
+    const tasks: Task[] = groups.map(([first, last]) => ({
+      kind: 'grad', version, firstSlot: first, shardRows: this.shardRows,
+      start: start + first * this.shardRows, end: Math.min(end, start + last * this.shardRows),
+    }));
+    const { grad } = this;
+    const size = grad.length;
+    const slots = this.data.gradSlots;
+    let lossSum = 0;
+    let correct = 0;
+    await this.pool.runAll(
+      tasks,
+      () => {
+        lossSum = 0;
+        correct = 0;
+      },
+      (i, result) => {
+        const [first, last] = groups[i];
+        for (let k = first; k < last; k++) {
+          const slot = slots.subarray(k * size, (k + 1) * size);
+          if (k === 0) grad.set(slot);
+          else for (let j = 0; j < size; j++) grad[j] += slot[j];
+          lossSum += result.lossSums[k - first];
+        }
+        correct += result.correct;
+      },
+    );
+    const where = `step ${this.stepCount + 1} (epoch ${this.epoch + 1})`;
+    const advice = 'paused with the parameters of the last finite step; lower the learning rate and resume';
+    if (!Number.isFinite(lossSum)) return `non-finite loss at ${where}: ${advice}`;
+    if (!allFinite(grad)) return `non-finite gradient at ${where}: ${advice}`;
+    for (let j = 0; j < size; j++) grad[j] /= rows;
+
+    const params = this.data.params;
+    this.lastParams.set(params);
+    const saved = this.optimizer.getState(); // a copy
+    this.optimizer.step(params, grad);
+    if (!allFinite(params)) {
+      params.set(this.lastParams);
+      this.optimizer.setState(saved);
+      return `the update at ${where} made the parameters non-finite: ${advice}`;
+    }
+    Atomics.add(this.data.version, 0, 1);
+    this.position = end;
+    this.stepCount++;
+    this.samplesSeen += rows;
+    this.epochLossSum += lossSum;
+    this.epochCorrect += correct;
+    this.rate.samples += rows;
+    return null;
+  }
+
+  /** This epoch's order: the RNG state before it is what a checkpoint keeps. */
+  private shuffle(): void {
+    this.epochRngState = this.rng.getState();
+    this.data.order.set(this.base);
+    this.rng.shuffle(this.data.order);
+    this.orderEpoch = this.epoch;
+  }
+
+  private async endEpoch(): Promise<void> {
+    const { validation, train } = this.data;
+    const seen = this.position;
+    const val = validation ? await this.evaluate('validation', this.opts.validation!.rows) : null;
+    // Without a validation set the confusion matrix comes from the training set.
+    const confusionSet = val ?? (await this.evaluate('train', this.opts.train.rows));
+    const labels = validation ? validation.labels : train.labels;
+    const classes = this.model.classes;
+    const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+    for (let i = 0; i < confusionSet.rows; i++) confusion[labels[i]][this.data.predictions[i]]++;
+    const perClassAccuracy = confusion.map((row, c) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      return total === 0 ? 0 : row[c] / total;
+    });
+    this.lastEpoch = {
+      epoch: this.epoch + 1,
+      trainLoss: this.epochLossSum / seen,
+      trainAccuracy: this.epochCorrect / seen,
+      valLoss: val ? val.lossSum / val.rows : null,
+      valAccuracy: val ? val.correct / val.rows : null,
+      confusion,
+      perClassAccuracy,
+    };
+    this.epoch++;
+    this.position = 0;
+    this.epochLossSum = 0;
+    this.epochCorrect = 0;
+    this.emit({ type: 'epoch', metrics: this.lastEpoch });
+    this.saveCheckpoint();
+  }
+
+  /** Forward passes over a whole set on the pool, in fixed chunks summed in order. */
+  private async evaluate(set: 'train' | 'validation', rows: number): Promise<{ lossSum: number; correct: number; rows: number }> {
+    const chunkRows = this.shardRows * 4;
+    const groups = split(Math.ceil(rows / chunkRows), this.pool.threads);
+    const version = Atomics.load(this.data.version, 0);
+    const tasks: Task[] = groups.map(([first, last]) => ({
+      kind: 'eval', set, version, chunkRows, start: first * chunkRows, end: Math.min(rows, last * chunkRows),
+    }));
+    let lossSum = 0;
+    let correct = 0;
+    await this.pool.runAll(
+      tasks,
+      () => {
+        lossSum = 0;
+        correct = 0;
+      },
+      (_, result) => {
+        for (const l of result.lossSums) lossSum += l;
+        correct += result.correct;
+      },
+    );
+    return { lossSum, correct, rows };
+  }
+
+  // ---- metrics, checkpoints
+
+  private stepMetrics(): StepMetrics {
+    const { rate } = this;
+    if (rate.seconds > 0.05) {
+      rate.perSecond = rate.samples / rate.seconds;
+      rate.samples = 0;
+      rate.seconds = 0;
+    }
+    const n = this.base.length;
+    const remaining = this.config.epochs * n - (this.epoch * n + this.position);
+    const seen = this.position; // metrics follow a step, so at least one row
+    return {
+      step: this.stepCount,
+      epoch: this.epoch + 1,
+      epochs: this.config.epochs,
+      stepsPerEpoch: Math.ceil(n / this.config.batchSize),
+      samplesSeen: this.samplesSeen,
+      trainLoss: this.epochLossSum / seen,
+      trainAccuracy: this.epochCorrect / seen,
+      samplesPerSecond: rate.perSecond,
+      etaSeconds: rate.perSecond > 0 ? remaining / rate.perSecond : 0,
+      lr: this.optimizer.config.lr,
+      gradNorms: this.gradNorms(),
+    };
+  }
+
+  /** Per layer (the tensor names' prefix: "c1", "hidden", "output"...). */
+  private gradNorms(): { name: string; norm: number }[] {
+    const norms = new Map<string, number>();
+    for (const t of this.model.tensors) {
+      const layer = t.name.split('.')[0];
+      let s = norms.get(layer) ?? 0;
+      for (let i = t.offset; i < t.offset + t.size; i++) s += this.grad[i] * this.grad[i];
+      norms.set(layer, s);
+    }
+    return [...norms].map(([name, s]) => ({ name, norm: Math.sqrt(s) }));
+  }
+
+  private saveCheckpoint(): void {
+    const dir = this.opts.checkpointDir;
+    if (!dir) return;
+    const state = this.optimizer.getState();
+    const checkpoint: Checkpoint = {
+      spec: this.config.spec,
+      optimizer: { ...this.optimizer.config },
+      batchSize: this.config.batchSize,
+      seed: this.config.seed,
+      limit: this.config.limit,
+      trainRows: this.base.length,
+      epoch: this.epoch,
+      position: this.position,
+      step: this.stepCount,
+      samplesSeen: this.samplesSeen,
+      rngState: this.orderEpoch === this.epoch ? this.epochRngState : this.rng.getState(),
+      epochLossSum: this.epochLossSum,
+      epochCorrect: this.epochCorrect,
+      params: this.data.params,
+      optimizerState: state,
+    };
+    writeCheckpoint(join(dir, 'checkpoint.json'), checkpoint);
+  }
+
+  private restore(c: Checkpoint): void {
+    this.epoch = c.epoch;
+    this.position = c.position;
+    this.stepCount = c.step;
+    this.samplesSeen = c.samplesSeen;
+    this.epochLossSum = c.epochLossSum;
+    this.epochCorrect = c.epochCorrect;
+    this.rng.setState(c.rngState); // the next step shuffles this epoch exactly as before
+  }
+
+  private setState(state: SessionState, message?: string): void {
+    this._state = state;
+    this.emit(message === undefined ? { type: 'state', state } : { type: 'state', state, message });
+  }
+
+  private emit(e: TrainerEvent): void {
+    this.opts.onEvent(e);
+  }
+}
+
+/** The model's input size and class count must match the set's. */
+function checkCompatible(spec: ModelSpec, set: Dataset): void {
+  const features = set.shape.reduce((a, b) => a * b, 1);
+  if (features !== inputSize(spec)) {
+    throw new InputError(`${set.name}: rows have ${features} features, the model expects ${inputSize(spec)}`);
+  }
+  if (set.classNames.length !== spec.classes) {
+    throw new InputError(`${set.name}: ${set.classNames.length} classes, the model has ${spec.classes}`);
+  }
+}
