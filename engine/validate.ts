@@ -29,6 +29,11 @@ function describe(issue: AnyIssue, label?: (keys: PathKey[]) => string | undefin
     const where = formatPath(keys.slice(0, -1), label);
     return `${where ? `${where}: ` : ''}unexpected field ${JSON.stringify(keys[keys.length - 1])}`;
   }
+  // A required field that is absent: name it at its parent too.
+  if (/object$/.test(issue.type) && issue.received === 'undefined' && keys.length > 0) {
+    const where = formatPath(keys.slice(0, -1), label);
+    return `${where ? `${where}: ` : ''}missing field ${JSON.stringify(keys[keys.length - 1])}`;
+  }
   const where = formatPath(keys, label);
   // check() messages are whole sentences about the value; the others say what was expected.
   const found = issue.type === 'check' ? '' : `, got ${issue.received === 'undefined' ? 'nothing' : issue.received}`;
@@ -64,3 +69,85 @@ export function integerIn(min: number, max: number) {
 
 /** A finite number (JSON has no NaN; a writer may still put "NaN", null or 1e999 there). */
 export const finiteNumber = v.pipe(v.number('expected a finite number'), v.finite('expected a finite number'));
+
+/** JSON.parse that says where the text stops being JSON (line and column; Node 20's own message
+ *  has no position): "w.json: invalid JSON at line 3, column 14: expected "," or "}", got "]"". */
+export function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const { at, problem } = locateJsonError(text);
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = at - before.lastIndexOf('\n');
+    throw new InputError(`${source}: invalid JSON at line ${line}, column ${column}: ${problem}`);
+  }
+}
+
+/** Scans JSON (RFC 8259) and returns where and why it is invalid. Only runs after JSON.parse failed. */
+function locateJsonError(text: string): { at: number; problem: string } {
+  let i = 0;
+  class Stop { constructor(readonly problem: string) {} }
+  const found = () => (i >= text.length ? 'the end of the file' : JSON.stringify(text[i]));
+  const fail = (expected: string): never => {
+    const nonJson = /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9));
+    throw new Stop(nonJson ? `${nonJson[1]} is not a JSON number` : `expected ${expected}, got ${found()}`);
+  };
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const string = () => {
+    i++;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') { i++; return; }
+      if (c === '\\') {
+        if (/^(["\\/bfnrt]|u[0-9a-fA-F]{4})/.test(text.slice(i + 1, i + 6))) i += text[i + 1] === 'u' ? 6 : 2;
+        else { i++; fail('an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)'); }
+      } else if (c < ' ') fail('a string character (control characters must be escaped)');
+      else i++;
+    }
+    fail('a closing quote');
+  };
+  const number = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      space();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') {
+          space();
+          if (text[i] !== '"') fail('a quoted key');
+          string();
+          space();
+          if (text[i] !== ':') fail('":"');
+          i++;
+        }
+        value();
+        space();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return; }
+        fail(`"," or "${close}"`);
+      }
+    }
+    if (c === '"') return string();
+    number.lastIndex = i;
+    if (number.test(text)) { i = number.lastIndex; return; }
+    for (const literal of ['true', 'false', 'null']) if (text.startsWith(literal, i)) { i += literal.length; return; }
+    fail('a value');
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail('the end of the file after the JSON value');
+  } catch (e) {
+    if (e instanceof Stop) return { at: i, problem: e.problem };
+    if (e instanceof RangeError) return { at: i, problem: 'nested too deeply' }; // stack overflow
+    throw e;
+  }
+  return { at: i, problem: 'not accepted by JSON.parse' };
+}

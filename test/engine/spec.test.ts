@@ -36,6 +36,7 @@ describe('parseSpec', () => {
     [{ ...mlp, inputs: 2.5 }, 'model: inputs: expected a positive integer, got 2.5'],
     [{ ...mlp, inputs: '784' }, 'model: inputs: expected a positive integer, got "784"'],
     [{ ...mlp, inputs: undefined }, 'model: inputs: expected a positive integer, got nothing'],
+    [(({ classes: _, ...rest }) => rest)(mlp), 'model: missing field "classes"'],
     [{ ...mlp, classes: 1 }, 'model: classes: expected an integer >= 2, got 1'],
     [{ ...mlp, activation: 'selu' }, 'model: activation: expected one of "sigmoid", "tanh", "relu", got "selu"'],
     [{ ...mlp, activation: 'scaled-tanh' }, 'model: activation: expected one of "sigmoid", "tanh", "relu", got "scaled-tanh"'],

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../engine/errors.ts';
+import { Model } from '../../engine/model.ts';
+import { PRESETS, type ModelSpec } from '../../engine/spec.ts';
+import { Rng } from '../../engine/rng.ts';
+import { float32ToString, gradientToJson, parseBatch, parseWeights, weightsToJson } from '../../engine/weights.ts';
+
+const tiny: ModelSpec = { type: 'mlp', inputs: 3, hidden: [4], classes: 2, activation: 'tanh', output: 'softmax', loss: 'cross-entropy' };
+
+function tinyModel(): Model {
+  const model = Model.create(tiny);
+  model.init(5);
+  return model;
+}
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('float32ToString', () => {
+  it('writes the shortest decimal that reads back as the same float32', () => {
+    expect(float32ToString(0.1)).toBe('0.1');
+    expect(float32ToString(1 / 3)).toBe('0.33333334');
+    expect(float32ToString(16777216)).toBe('16777216');
+    expect(float32ToString(2 ** -149)).toBe('1e-45'); // the smallest subnormal
+    expect(float32ToString(3.4028234663852886e38)).toBe('3.4028235e+38'); // the largest float32
+    expect(float32ToString(-0)).toBe('-0');
+    expect(float32ToString(0)).toBe('0');
+    expect(float32ToString(-2.5)).toBe('-2.5');
+  });
+
+  it('round-trips every float32 bit pattern tried through JSON, bit-exact', () => {
+    const rng = new Rng(1);
+    const u = new Uint32Array(200_000);
+    for (let i = 0; i < u.length; i++) u[i] = rng.nextUint32();
+    // edge values: ±0, smallest and largest subnormal, smallest normal, 1 + ulp, largest finite
+    u.set([0x00000000, 0x80000000, 0x00000001, 0x807fffff, 0x00800000, 0x3f800001, 0x7f7fffff, 0xff7fffff]);
+    const f = new Float32Array(u.buffer).filter((x) => Number.isFinite(x));
+    const text = `[${Array.from(f, float32ToString).join(',')}]`;
+    const back = Float32Array.from(JSON.parse(text) as number[]);
+    expect(bits(back)).toEqual(bits(f));
+    // at most 9 significant digits: drop the sign, exponent and point, then leading and trailing zeros
+    for (const s of text.slice(1, -1).split(',')) expect(s.replace(/^-|e.*$|\./g, '').replace(/^0+|0+$/g, '').length).toBeLessThanOrEqual(9);
+  });
+});
+
+describe('weights file', () => {
+  it('round-trips a model bit-exact, with its extras', () => {
+    const model = tinyModel();
+    const edge = [0, -0, 2 ** -149, -(2 ** -140), 1.1754943508222875e-38, 3.4028234663852886e38, -1e-30, 1 + 2 ** -23];
+    model.params.set(edge, 3);
+    const extras = {
+      labels: ['cat', 'dog'],
+      normalization: { kind: 'zscore' as const, mean: [0.5, -1, 2], std: [1, 0.25, 3] },
+      training: { epochs: 3, seed: 7, optimizer: { kind: 'adam' as const, lr: 0.001 }, metrics: { trainLoss: 0.1, trainAccuracy: 0.9 } },
+      createdBy: 'backprop-studio 0.1.0',
+      createdAt: '2026-11-28T12:00:00Z',
+    };
+    const read = parseWeights(weightsToJson(model, extras), 'w.json');
+    expect(read.spec).toEqual(tiny);
+    expect(bits(read.params)).toEqual(bits(model.params as Float32Array));
+    expect(Object.is(read.params[4], -0)).toBe(true);
+    expect(read).toMatchObject(extras);
+  });
+
+  it('round-trips LeNet-5 (classic) bit-exact', () => {
+    const model = Model.create(PRESETS['lenet5-classic']);
+    model.init(2);
+    const read = parseWeights(weightsToJson(model), 'lenet.json');
+    expect(read.spec).toEqual(PRESETS['lenet5-classic']);
+    expect(bits(read.params)).toEqual(bits(model.params as Float32Array));
+  });
+
+  it('writes float64 models at float32 precision (the file format)', () => {
+    const model = Model.create(tiny, { dtype: 'float64' });
+    model.init(5);
+    model.params[0] = 0.1;
+    const read = parseWeights(weightsToJson(model), 'w.json');
+    expect(read.params[0]).toBe(Math.fround(0.1));
+  });
+
+  it('writes the same text for the same model and no date unless given', () => {
+    expect(weightsToJson(tinyModel())).toBe(weightsToJson(tinyModel()));
+    expect(weightsToJson(tinyModel())).not.toMatch(/createdAt/);
+  });
+
+  it('reads the tensors in any order, ignores unknown top-level fields and __proto__', () => {
+    const model = tinyModel();
+    const file = JSON.parse(weightsToJson(model));
+    file.tensors.reverse();
+    const text = JSON.stringify(file).replace(/^\{/, '{"__proto__": {"polluted": true}, "comment": "hi", ');
+    const read = parseWeights(text, 'w.json');
+    expect(bits(read.params)).toEqual(bits(model.params as Float32Array));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((read as unknown as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+  });
+
+  // Each malformed file is the valid tiny file changed in one place.
+  const valid = () => JSON.parse(weightsToJson(tinyModel())) as Record<string, any>;
+  const text = (edit: (f: Record<string, any>) => void) => {
+    const f = valid();
+    edit(f);
+    return JSON.stringify(f, null, 2);
+  };
+
+  it.each<[string, string | (() => string), string]>([
+    ['a trailing comma', () => weightsToJson(tinyModel()).replace('"version": 1,', '"version": 1,,'), 'w.json: invalid JSON at line 3, column 16: expected a quoted key, got ","'],
+    ['a NaN literal', () => weightsToJson(tinyModel()).replace(/("hidden.bias".*?"data": \[)[^,]*/, '$1NaN'), 'w.json: invalid JSON at line 7, column 53: NaN is not a JSON number'],
+    ['an empty file', () => '', 'w.json: invalid JSON at line 1, column 1: expected a value, got the end of the file'],
+    ['an array', () => '[]', 'w.json: missing field "format"'],
+    ['a "NaN" string', () => text((f) => { f.tensors[2].data[5] = 'NaN'; }), 'w.json: tensors[2] (output.weight): data[5]: expected a finite number, got "NaN"'],
+    ['a null', () => text((f) => { f.tensors[0].data[11] = null; }), 'w.json: tensors[0] (hidden.weight): data[11]: expected a finite number, got null'],
+    ['1e999', () => weightsToJson(tinyModel()).replace(/("output.bias".*?"data": \[)[^,]*/, '$11e999'), 'w.json: tensors[3] (output.bias): data[0]: expected a finite number, got Infinity'],
+    ['beyond float32', () => text((f) => { f.tensors[1].data[2] = -1e39; }), 'w.json: tensors[1] (hidden.bias): data[2]: expected a number within float32 range (|x| < 3.4e38)'],
+    ['a gradient file', () => text((f) => { f.format = 'backprop-studio.gradient'; }), 'w.json: format: expected "backprop-studio.weights", got "backprop-studio.gradient"'],
+    ['version 2', () => text((f) => { f.version = 2; }), 'w.json: version: expected 1 (the only version this app reads), got 2'],
+    ['no tensors', () => text((f) => { delete f.tensors; }), 'w.json: missing field "tensors"'],
+    ['no model', () => text((f) => { delete f.model; }), 'w.json: missing field "model"'],
+    ['a bad spec', () => text((f) => { f.model.hidden = [-3]; }), 'w.json: model.hidden[0]: expected a positive integer, got -3'],
+    ['a misspelt spec field', () => text((f) => { f.model.activaton = 'relu'; }), 'w.json: model: unexpected field "activaton"'],
+    ['identity with cross-entropy', () => text((f) => { f.model.output = 'identity'; }), 'w.json: model: output "identity" with loss "cross-entropy": cross-entropy needs probabilities, and the identity output gives unbounded values: use output "softmax" or "sigmoid", or loss "l2"'],
+    ['a tensor without a name', () => text((f) => { delete f.tensors[1].name; }), 'w.json: tensors[1]: missing field "name"'],
+    ['a transposed shape', () => text((f) => { f.tensors[2].shape = [4, 2]; }), 'w.json: tensors[2] (output.weight): shape: expected [2,4], got [4,2]'],
+    ['a fractional dimension', () => text((f) => { f.tensors[2].shape = [2, 4.5]; }), 'w.json: tensors[2] (output.weight): shape[1]: expected a positive integer, got 4.5'],
+    ['short data', () => text((f) => { f.tensors[0].data.pop(); }), 'w.json: tensors[0] (hidden.weight): data: expected 12 numbers (shape [4,3]), got 11'],
+    ['a missing tensor', () => text((f) => { f.tensors.splice(1, 1); }), 'w.json: tensors: missing "hidden.bias"'],
+    ['an extra tensor', () => text((f) => { f.tensors.push({ name: 'hidden2.weight', shape: [1], data: [0] }); }), 'w.json: tensors[4] (hidden2.weight): no such tensor in this mlp model; it has hidden.weight, hidden.bias, output.weight, output.bias'],
+    ['a duplicate tensor', () => text((f) => { f.tensors[3] = f.tensors[1]; }), 'w.json: tensors[3] (hidden.bias): duplicate tensor'],
+    ['too few labels', () => text((f) => { f.labels = ['cat']; }), 'w.json: labels: expected 2 class names (the model\'s classes), got 1'],
+    ['a numeric label', () => text((f) => { f.labels = ['cat', 2]; }), 'w.json: labels[1]: expected a class name, got 2'],
+    ['short normalization', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 0, 0], max: [1, 1] }; }), 'w.json: normalization.max: expected 3 values (the model\'s inputs), got 2'],
+    ['a zero std', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [1, 0, 1] }; }), 'w.json: normalization.std[1]: expected a positive standard deviation, got 0'],
+    ['an unknown normalization', () => text((f) => { f.normalization = { kind: 'l2' }; }), 'w.json: normalization.kind: expected null or a normalization with "kind" "zscore" or "minmax", got "l2"'],
+    ['a bad optimizer', () => text((f) => { f.training = { epochs: 1, seed: 1, optimizer: { kind: 'rmsprop', lr: 0.1 } }; }), 'w.json: training.optimizer.kind: expected one of "sgd", "momentum", "adam", got "rmsprop"'],
+    ['an accuracy of 97', () => text((f) => { f.training = { epochs: 1, seed: 1, optimizer: { kind: 'sgd', lr: 0.1 }, metrics: { valAccuracy: 97 } }; }), 'w.json: training.metrics.valAccuracy: expected a number in [0, 1], got 97'],
+  ])('rejects %s', (_, make, message) => {
+    expect(errorOf(() => parseWeights(typeof make === 'string' ? make : make(), 'w.json'))).toBe(message);
+  });
+
+  it('accepts the optimizer of weights-format.md\'s example and null normalization', () => {
+    const read = parseWeights(text((f) => {
+      f.normalization = null;
+      f.training = { epochs: 20, seed: 1, optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 },
+        metrics: { trainLoss: 0.05, trainAccuracy: 0.99, valLoss: 0.07, valAccuracy: 0.97 } };
+    }), 'w.json');
+    expect(read.normalization).toBeNull();
+    expect(read.training?.optimizer).toEqual({ kind: 'sgd', lr: 0.1, momentum: 0.9 });
+  });
+});
+
+describe('gradient file', () => {
+  it('holds the model grads at full float64 precision, the loss and the row count', () => {
+    const model = Model.create(tiny, { dtype: 'float64' });
+    const rng = new Rng(9);
+    for (let i = 0; i < model.size; i++) model.grads[i] = rng.normal() / 3;
+    const file = JSON.parse(gradientToJson(model, 0.123456789012345, 17));
+    expect(file.format).toBe('backprop-studio.gradient');
+    expect(file.version).toBe(1);
+    expect(file.model).toEqual(tiny);
+    expect(file.loss).toBe(0.123456789012345);
+    expect(file.rows).toBe(17);
+    expect(file.tensors.map((t: { name: string }) => t.name)).toEqual(['hidden.weight', 'hidden.bias', 'output.weight', 'output.bias']);
+    expect(file.tensors.flatMap((t: { data: number[] }) => t.data)).toEqual(Array.from(model.grads));
+  });
+});
+
+describe('batch file', () => {
+  const model = { inputSize: 3, classes: 2 };
+  it('reads inputs and labels', () => {
+    expect(parseBatch('{"inputs": [[1, 2, 3], [4, 5, 6.5]], "labels": [1, 0]}', 'b.json', model))
+      .toEqual({ inputs: [[1, 2, 3], [4, 5, 6.5]], labels: [1, 0] });
+  });
+
+  it.each([
+    ['{"inputs": [[1, 2, 3], [4, 5]], "labels": [1, 0]}', 'b.json: inputs[1]: expected 3 numbers (the model\'s input size), got 2'],
+    ['{"inputs": [[1, 2, 3]], "labels": [2]}', 'b.json: labels[0]: expected a class index below 2 (the model\'s classes), got 2'],
+    ['{"inputs": [[1, 2, 3]], "labels": [0.5]}', 'b.json: labels[0]: expected an integer >= 0, got 0.5'],
+    ['{"inputs": [[1, 2, 3]], "labels": [-1]}', 'b.json: labels[0]: expected an integer >= 0, got -1'],
+    ['{"inputs": [[1, 2, 3]], "labels": [0, 1]}', 'b.json: labels: expected 1 labels (one per row of inputs), got 2'],
+    ['{"inputs": [[1, "2", 3]], "labels": [0]}', 'b.json: inputs[0][1]: expected a finite number, got "2"'],
+    ['{"inputs": [], "labels": []}', 'b.json: inputs: expected at least one row, got 0'],
+    ['{"inputs": [1, 2, 3], "labels": [0]}', 'b.json: inputs[0]: expected a row: an array of numbers, got 1'],
+    ['{"labels": [0]}', 'b.json: missing field "inputs"'],
+    ['{"inputs": [[1, 2, 3]]\n "labels": [0]}', 'b.json: invalid JSON at line 2, column 2: expected "," or "}", got "\\""'],
+  ])('rejects %s', (batch, message) => {
+    expect(errorOf(() => parseBatch(batch, 'b.json', model))).toBe(message);
+  });
+});
