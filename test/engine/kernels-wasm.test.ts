@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmKernels, installWasmKernels } from '../../engine/kernels-wasm.ts';
 import { gemm, setKernels, tsKernels, type Kernels } from '../../engine/kernels.ts';
+import { Model } from '../../engine/model.ts';
+import { PRESETS } from '../../engine/spec.ts';
 import { Rng } from '../../engine/rng.ts';
 import { buildWasm } from '../../scripts/build-wasm.ts';
 
@@ -120,4 +122,33 @@ describe('installing the wasm kernels', () => {
     expect(Array.from(c32)).not.toEqual(Array.from(viaTs));
     setKernels(tsKernels);
   });
+});
+
+describe('whole models: gradSum with the wasm kernels matches the TypeScript kernels', () => {
+  // Only the order of float32 sums differs, so each tensor's gradient agrees to about 1e-7 relative
+  // (measured 1e-7 .. 1e-6); the tolerance is 1e-5 per tensor, in the L2 norm.
+  for (const preset of ['lenet5', 'lenet5-classic', 'mlp'] as const) {
+    it(preset, () => {
+      const model = Model.create(PRESETS[preset]);
+      model.init(3);
+      const rows = 7, rng = new Rng(11);
+      const x = new Float32Array(rows * model.inputSize).map(() => rng.next());
+      const labels = Array.from({ length: rows }, (_, i) => i % 10);
+      setKernels(tsKernels);
+      const expected = model.gradSum(x, labels, rows), expectedGrads = model.grads.slice();
+      installWasmKernels(bytes);
+      const actual = model.gradSum(x, labels, rows);
+      setKernels(tsKernels);
+      expect(actual.correct).toBe(expected.correct);
+      expect(Math.abs(actual.lossSum - expected.lossSum)).toBeLessThan(1e-6 * expected.lossSum);
+      for (const t of model.tensors) {
+        let diff = 0, norm = 0;
+        for (let i = t.offset; i < t.offset + t.size; i++) {
+          diff += (model.grads[i] - expectedGrads[i]) ** 2;
+          norm += expectedGrads[i] ** 2;
+        }
+        expect(Math.sqrt(diff), t.name).toBeLessThanOrEqual(1e-5 * Math.sqrt(norm));
+      }
+    });
+  }
 });
