@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new InputError(`${name}: ${(e as Error).message} (npm run cli -- ${name} --help)`);
+    // parseArgs's messages can span lines; an InputError is one line.
+    throw new InputError(`${name}: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')} (npm run cli -- ${name} --help)`);
   }
   await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
