@@ -1,0 +1,96 @@
+// Faults injected through test/main/trainer/faulty-worker.ts: each file in $BPS_FAULT_DIR lets one
+// gradient task fail (throw, or end its thread).
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { PRESETS } from '../../../engine/spec.ts';
+import type { TrainConfig } from '../../../main/trainer/session.ts';
+import { blobs, bytes, session, trainToEnd } from './helpers.ts';
+
+const train = blobs(200, 784, 10, 12);
+const config: TrainConfig = { spec: PRESETS.mlp, optimizer: { kind: 'momentum', lr: 0.05 }, batchSize: 64, epochs: 1, seed: 13, threads: 2 };
+
+let dir = '';
+function arm(failures: number, mode: 'throw' | 'exit'): void {
+  for (let i = 0; i < failures; i++) writeFileSync(join(dir, `fault-${i}`), '');
+  process.env.BPS_FAULT_MODE = mode;
+}
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  delete process.env.BPS_FAULT_DIR;
+  delete process.env.BPS_FAULT_MODE;
+});
+
+/** A session on the faulty worker; workers read the environment when the pool starts them. */
+async function faultySession() {
+  dir = mkdtempSync(join(tmpdir(), 'bps-faults-'));
+  process.env.BPS_FAULT_DIR = dir;
+  return session({ train, config, workerFile: inject('faultyWorkerFile') });
+}
+
+describe('a worker that fails mid-step', () => {
+  for (const mode of ['throw', 'exit'] as const) {
+    it(`(${mode}) once: the step is retried on fresh workers and the run ends as if nothing happened`, async () => {
+      const clean = await trainToEnd({ train, config });
+      const { s, events } = await faultySession();
+      try {
+        await s.step();
+        arm(1, mode);
+        s.resume();
+        expect(await s.settled()).toBe('finished');
+        expect(readdirSync(dir)).toEqual([]); // the fault did happen
+        expect(bytes(s.snapshot()).equals(bytes(clean.params))).toBe(true);
+        expect(events.some((e) => e.type === 'error')).toBe(false);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it(`(${mode}) twice: the session fails with a clear error and the last good weights`, async () => {
+      const { s, events } = await faultySession();
+      try {
+        await s.step();
+        await s.step();
+        const good = s.snapshot();
+        arm(8, mode);
+        s.resume();
+        expect(await s.settled()).toBe('failed');
+        expect(bytes(s.snapshot()).equals(bytes(good))).toBe(true);
+        const error = events.find((e) => e.type === 'error');
+        expect(error).toMatchObject({
+          message: expect.stringMatching(/^training stopped at step 3 \(epoch 1\): a worker failed twice on the same work: .+; the weights are those of the last completed step$/),
+        });
+        if (mode === 'throw') expect((error as { message: string }).message).toContain('injected fault');
+        expect(events.at(-1)).toMatchObject({ type: 'state', state: 'failed' });
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
+
+describe('a non-finite loss or gradient', () => {
+  it('pauses with a message, keeping the parameters of the last finite step', async () => {
+    const spec = { type: 'mlp', inputs: 784, hidden: [32], classes: 10, activation: 'relu', output: 'identity', loss: 'l2' } as const;
+    const { s, events } = await session({ train, config: { ...config, spec, optimizer: { kind: 'sgd', lr: 1e30 } } });
+    try {
+      let last = s.snapshot();
+      for (let i = 0; i < 3 && !events.some((e) => e.type === 'state' && e.message); i++) {
+        last = s.snapshot();
+        await s.step();
+      }
+      const paused = events.find((e) => e.type === 'state' && e.message) as { state: string; message: string };
+      expect(paused.state).toBe('paused');
+      expect(paused.message).toMatch(/^(non-finite (loss|gradient)|the update) at step \d+ \(epoch 1\).*: paused with the parameters of the last finite step; lower the learning rate and resume$/);
+      expect(bytes(s.snapshot()).equals(bytes(last))).toBe(true);
+      expect(s.snapshot().every(Number.isFinite)).toBe(true);
+      s.resume(); // the same step meets the same parameters: paused again, nothing applied
+      expect(await s.settled()).toBe('paused');
+      expect(bytes(s.snapshot()).equals(bytes(last))).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,255 @@
+// The trainer against independent computations: a reference loop in this thread (the engine's Model
+// and plain SGD written out here), bit-exact comparisons across thread counts, controls, checkpoints.
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../engine/errors.ts';
+import { Model } from '../../../engine/model.ts';
+import { PRESETS, type ModelSpec } from '../../../engine/spec.ts';
+import { dataRng, type EpochMetrics, type StepMetrics, type TrainConfig } from '../../../main/trainer/session.ts';
+import { blobs, bytes, session, trainToEnd } from './helpers.ts';
+
+const mlp784: ModelSpec = PRESETS.mlp; // 784-128-10 sigmoid: shards of 32 rows
+const lenet: ModelSpec = PRESETS.lenet5; // shards of 8 rows
+const tiny: ModelSpec = { type: 'mlp', inputs: 4, hidden: [8], classes: 3, activation: 'tanh', output: 'softmax', loss: 'cross-entropy' };
+
+const epochsOf = (events: { type: string }[]) =>
+  events.filter((e): e is { type: 'epoch'; metrics: EpochMetrics } => e.type === 'epoch').map((e) => e.metrics);
+const metricsOf = (events: { type: string }[]) =>
+  events.filter((e): e is { type: 'metrics'; metrics: StepMetrics } => e.type === 'metrics').map((e) => e.metrics);
+const statesOf = (events: { type: string }[]) =>
+  events.filter((e): e is { type: 'state'; state: string } => e.type === 'state').map((e) => e.state);
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'bps-trainer-'));
+}
+
+describe('the step', () => {
+  it('matches plain mini-batch SGD computed in this thread, including the short last batch', async () => {
+    const train = blobs(100, 784, 10, 1); // batches of 64 and 36 rows; shards 32, 32 | 32, 4
+    const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'sgd', lr: 0.5 }, batchSize: 64, epochs: 1, seed: 7, threads: 2 };
+    const { params } = await trainToEnd({ train, config, wasmFile: null });
+
+    const ref = Model.create(mlp784);
+    ref.init(7);
+    const init = ref.params.slice();
+    const order = Int32Array.from({ length: 100 }, (_, i) => i);
+    dataRng(7).shuffle(order);
+    for (const [start, end] of [[0, 64], [64, 100]]) {
+      const rows = end - start;
+      const x = new Float32Array(rows * 784);
+      const y = new Int32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        x.set(train.features.subarray(order[start + r] * 784, (order[start + r] + 1) * 784), r * 784);
+        y[r] = train.labels[order[start + r]];
+      }
+      ref.gradSum(x, y, rows);
+      for (let i = 0; i < ref.size; i++) ref.params[i] -= (0.5 * ref.grads[i]) / rows;
+    }
+    let maxStep = 0;
+    let maxDiff = 0;
+    for (let i = 0; i < ref.size; i++) {
+      maxStep = Math.max(maxStep, Math.abs(ref.params[i] - init[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(params[i] - ref.params[i]));
+    }
+    expect(maxStep).toBeGreaterThan(1e-3);
+    expect(maxDiff).toBeLessThan(1e-4 * maxStep); // only the order of float32 sums differs
+  });
+
+  it('gives bit-identical weights with 1, 2 or 3 threads (MLP, Adam)', async () => {
+    const train = blobs(200, 784, 10, 2); // 3 shards per batch of 96, then a batch of 8
+    const results = [];
+    for (const threads of [1, 2, 3]) {
+      const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'adam', lr: 0.01 }, batchSize: 96, epochs: 2, seed: 3, threads };
+      results.push((await trainToEnd({ train, config })).params);
+    }
+    const init = Model.create(mlp784);
+    init.init(3);
+    expect(bytes(results[0]).equals(bytes(init.params as Float32Array))).toBe(false);
+    expect(bytes(results[1]).equals(bytes(results[0]))).toBe(true);
+    expect(bytes(results[2]).equals(bytes(results[0]))).toBe(true);
+  });
+
+  it('gives bit-identical weights with 1, 2 or 3 threads (LeNet-5, momentum)', async () => {
+    const train = blobs(40, 1024, 10, 3, [1, 32, 32]); // shards 8, 8, 4 per batch of 20
+    const results = [];
+    for (const threads of [1, 2, 3]) {
+      const config: TrainConfig = { spec: lenet, optimizer: { kind: 'momentum', lr: 0.05 }, batchSize: 20, epochs: 1, seed: 4, threads };
+      results.push((await trainToEnd({ train, config })).params);
+    }
+    expect(bytes(results[1]).equals(bytes(results[0]))).toBe(true);
+    expect(bytes(results[2]).equals(bytes(results[0]))).toBe(true);
+  });
+});
+
+describe('metrics', () => {
+  it('reports the epoch on the training and validation sets as a forward pass in this thread finds them', async () => {
+    const train = blobs(150, 4, 3, 4);
+    const validation = blobs(60, 4, 3, 5);
+    const config: TrainConfig = { spec: tiny, optimizer: { kind: 'sgd', lr: 0.2 }, batchSize: 150, epochs: 1, seed: 5, threads: 2 };
+    const { params, events } = await trainToEnd({ train, validation, config, wasmFile: null });
+    const [epoch] = epochsOf(events);
+
+    // One full batch: the epoch's training loss is that of the initial weights.
+    const before = Model.create(tiny);
+    before.init(5);
+    const atStart = before.evaluate(train.features, train.labels, 150);
+    expect(epoch.trainLoss).toBeCloseTo(atStart.lossSum / 150, 5);
+    expect(epoch.trainAccuracy).toBe(atStart.correct / 150);
+
+    const after = Model.create(tiny, { params });
+    const predictions = new Int32Array(60);
+    const val = after.evaluate(validation.features, validation.labels, 60, predictions);
+    expect(epoch.valLoss).toBeCloseTo(val.lossSum / 60, 5);
+    expect(epoch.valAccuracy).toBe(val.correct / 60);
+    const confusion = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    for (let i = 0; i < 60; i++) confusion[validation.labels[i]][predictions[i]]++;
+    expect(epoch.confusion).toEqual(confusion);
+    expect(epoch.perClassAccuracy).toEqual(confusion.map((row, c) => row[c] / row.reduce((a, b) => a + b)));
+
+    const [last] = metricsOf(events).slice(-1);
+    expect(last).toMatchObject({ step: 1, epoch: 1, epochs: 1, stepsPerEpoch: 1, samplesSeen: 150, lr: 0.2 });
+    expect(last.gradNorms.map((g) => g.name)).toEqual(['hidden', 'output']);
+    expect(last.gradNorms.every((g) => g.norm > 0)).toBe(true);
+  });
+
+  it('throttles step metrics to about 10 per second', async () => {
+    const train = blobs(1500, 4, 3, 6);
+    const config: TrainConfig = { spec: tiny, optimizer: { kind: 'sgd', lr: 0.05 }, batchSize: 1, epochs: 2, seed: 6, threads: 1 };
+    const began = performance.now();
+    const { events } = await trainToEnd({ train, config });
+    const seconds = (performance.now() - began) / 1000;
+    const metrics = metricsOf(events);
+    expect(metrics.at(-1)!.step).toBe(3000);
+    // One per 100 ms, plus the one at each epoch's end.
+    expect(metrics.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
+    expect(metrics.length).toBeGreaterThanOrEqual(2);
+    expect(metrics.at(-1)!.samplesPerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe('controls', () => {
+  const train = blobs(200, 784, 10, 8); // 4 steps per epoch at batch 64
+  const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'adam', lr: 0.003 }, batchSize: 64, epochs: 2, seed: 9, threads: 2 };
+
+  it('steps, pauses and resumes to the weights of an uninterrupted run', async () => {
+    const straight = await trainToEnd({ train, config });
+    const { s, events } = await session({ train, config });
+    try {
+      await s.step();
+      expect(s.state).toBe('paused');
+      await s.step();
+      s.resume();
+      await s.pause();
+      expect(s.state).toBe('paused');
+      s.resume();
+      expect(await s.settled()).toBe('finished');
+      expect(bytes(s.snapshot()).equals(bytes(straight.params))).toBe(true);
+      expect(statesOf(events).slice(0, 4)).toEqual(['running', 'paused', 'running', 'paused']);
+      expect(epochsOf(events)).toEqual(epochsOf(straight.events));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('stops for good, keeping the weights of the last step', async () => {
+    const { s } = await session({ train, config });
+    try {
+      await s.step();
+      const after1 = s.snapshot();
+      await s.stop();
+      expect(s.state).toBe('stopped');
+      s.resume();
+      s.start();
+      await s.step();
+      expect(s.state).toBe('stopped');
+      expect(bytes(s.snapshot()).equals(bytes(after1))).toBe(true);
+      expect(JSON.parse(s.weightsJson()).tensors.map((t: { name: string }) => t.name)).toEqual(
+        ['hidden.weight', 'hidden.bias', 'output.weight', 'output.bias']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('applies a learning-rate change from the next step', async () => {
+    const fast = await trainToEnd({ train, config: { ...config, optimizer: { kind: 'sgd', lr: 0.5 } } });
+    const { s, events } = await session({ train, config: { ...config, optimizer: { kind: 'sgd', lr: 0.1 } } });
+    try {
+      s.setLearningRate(0.5);
+      s.start();
+      expect(await s.settled()).toBe('finished');
+      expect(bytes(s.snapshot()).equals(bytes(fast.params))).toBe(true);
+      expect(metricsOf(events).at(-1)!.lr).toBe(0.5);
+      expect(() => s.setLearningRate(-1)).toThrow(InputError);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('checkpoints', () => {
+  const train = blobs(200, 784, 10, 10);
+  const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'adam', lr: 0.003 }, batchSize: 64, epochs: 3, seed: 11, threads: 2 };
+
+  for (const steps of [2, 4, 6]) {
+    it(`resuming after ${steps} steps gives the weights and metrics of never stopping`, async () => {
+      const straight = await trainToEnd({ train, config });
+      const dir = tempDir();
+      const first = await session({ train, config, checkpointDir: dir });
+      for (let i = 0; i < steps; i++) await first.s.step();
+      await first.s.stop();
+      await first.s.close();
+      expect(readdirSync(dir)).toEqual(['checkpoint.json']); // no temporary file left
+
+      // Another seed and optimizer: the checkpoint's win.
+      const resumed = await trainToEnd({ train, config: { ...config, seed: 99, optimizer: { kind: 'sgd', lr: 1 } }, resumeFrom: join(dir, 'checkpoint.json') });
+      expect(bytes(resumed.params).equals(bytes(straight.params))).toBe(true);
+      const epochs = [...epochsOf(first.events), ...epochsOf(resumed.events)];
+      expect(epochs).toEqual(epochsOf(straight.events));
+    });
+  }
+
+  it('rejects a checkpoint that is not one, or is for other data', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"format": "backprop-studio.weights"}');
+    await expect(session({ train, config, resumeFrom: bad })).rejects.toThrow(`${bad}: format: expected "backprop-studio.checkpoint"`);
+    writeFileSync(bad, '{"format": ');
+    await expect(session({ train, config, resumeFrom: bad })).rejects.toThrow(`${bad}: not a checkpoint: `);
+    const first = await session({ train, config, checkpointDir: dir });
+    await first.s.step();
+    await first.s.close();
+    await expect(session({ train: blobs(150, 784, 10, 1), config, resumeFrom: join(dir, 'checkpoint.json') }))
+      .rejects.toThrow(`${join(dir, 'checkpoint.json')}: the checkpoint trained on 200 rows, this training set has 150`);
+  });
+});
+
+describe('input', () => {
+  const config: TrainConfig = { spec: tiny, optimizer: { kind: 'sgd', lr: 0.1 }, batchSize: 8, epochs: 1, seed: 1, threads: 1 };
+  it('says what does not fit', async () => {
+    await expect(session({ train: blobs(10, 5, 3, 1), config })).rejects.toThrow('blobs: rows have 5 features, the model expects 4');
+    await expect(session({ train: blobs(10, 4, 2, 1), config })).rejects.toThrow('blobs: 2 classes, the model has 3');
+    await expect(session({ train: blobs(10, 4, 3, 1), config: { ...config, batchSize: 0 } })).rejects.toThrow('batch size: expected a positive integer, got 0');
+    await expect(session({ train: blobs(10, 4, 3, 1), config: { ...config, optimizer: { kind: 'sgd', lr: 0 } } }))
+      .rejects.toThrow('learning rate: expected a positive number, got 0');
+  });
+
+  it('trains on the first `limit` rows of a seeded shuffle', async () => {
+    const train = blobs(100, 4, 3, 2);
+    const { events } = await trainToEnd({ train, config: { ...config, limit: 30, batchSize: 30 } });
+    expect(metricsOf(events).at(-1)!.samplesSeen).toBe(30);
+    // The subset is the first 30 of dataRng(seed)'s shuffle: the epoch's loss is theirs at the initial weights.
+    const order = Int32Array.from({ length: 100 }, (_, i) => i);
+    dataRng(1).shuffle(order);
+    const x = new Float32Array(30 * 4);
+    const y = new Int32Array(30);
+    for (let r = 0; r < 30; r++) {
+      x.set(train.features.subarray(order[r] * 4, order[r] * 4 + 4), r * 4);
+      y[r] = train.labels[order[r]];
+    }
+    const ref = Model.create(tiny);
+    ref.init(1);
+    expect(epochsOf(events)[0].trainLoss).toBeCloseTo(ref.evaluate(x, y, 30).lossSum / 30, 5);
+  });
+});
