@@ -24,3 +24,8 @@ export function formatNumber(x: number | null | undefined): string {
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toPrecision(4).replace(/\.?0+$/, '');
 }
+
+/** The text to show for a failed request: the services' messages are written for the user. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -25,12 +25,11 @@ export class Columns {
     for (let i = 1; i < this.data.length; i++) this.data[i].push(ys[i - 1] ?? null);
   }
 
-  /** Replaces the last row's y values if its x is `x` (a late value for the same step). */
-  setLast(x: number, column: number, y: number): boolean {
+  /** Like push, but fills the last row instead if its x is `x` (nulls keep what is there). */
+  upsert(x: number, ...ys: (number | null)[]): void {
     const n = this.length;
-    if (n === 0 || this.data[0][n - 1] !== x) return false;
-    this.data[column][n - 1] = y;
-    return true;
+    if (n === 0 || this.data[0][n - 1] !== x) return this.push(x, ...ys);
+    for (let i = 1; i < this.data.length; i++) if (ys[i - 1] != null) this.data[i][n - 1] = ys[i - 1];
   }
 
   clear(): void {

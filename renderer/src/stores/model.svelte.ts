@@ -1,5 +1,8 @@
 // The model the user is building: architecture, activation, output/loss pairing. The spec sent
 // to the services is derived from these choices and the dataset's input size and classes.
+import { api } from '../api.ts';
+import type { ModelInfo } from '../../../main/api/contract.ts';
+import { messageOf } from '../lib/format.ts';
 import type { ConvActivation, HiddenActivation, LeNet5Spec, LossKind, ModelSpec, OutputFn } from '../../../engine/spec.ts';
 
 export type Architecture = 'mlp' | 'lenet5' | 'lenet5-classic';
@@ -48,6 +51,8 @@ class ModelStore {
   convActivation = $state<ConvActivation>('relu');
   pooling = $state<'max' | 'avg'>('max');
   pairing = $state(0); // index into PAIRINGS
+  info = $state.raw<ModelInfo | null>(null); // tensors and parameter counts of the chosen spec
+  error = $state<string | null>(null);
 
   /** The spec for a dataset of `inputs` features and `classes` classes. */
   spec(inputs: number, classes: number): ModelSpec {
@@ -66,6 +71,16 @@ class ModelStore {
     this.architecture = architecture;
     if (architecture === 'lenet5-classic') this.convActivation = 'scaled-tanh';
     else if (architecture === 'lenet5' && this.convActivation === 'scaled-tanh') this.convActivation = 'relu';
+  }
+
+  /** Asks the services for the tensors and parameter counts of the chosen spec. */
+  async describe(inputs: number, classes: number): Promise<void> {
+    try {
+      this.info = await api.getModelInfo({ spec: this.spec(inputs, classes) });
+      this.error = null;
+    } catch (e) {
+      this.error = messageOf(e);
+    }
   }
 
   /** Adopts an imported spec's choices, so the panel shows the model that was loaded. */

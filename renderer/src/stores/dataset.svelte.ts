@@ -1,0 +1,58 @@
+// The current dataset as the services hold it: its summary and preview, the built-ins, the last
+// load error (shown inline; the services keep the previous dataset), and how to prepare it.
+import { api } from '../api.ts';
+import type { BuiltinInfo, DatasetSummary, PayloadIn, Preview } from '../../../main/api/contract.ts';
+import { messageOf } from '../lib/format.ts';
+
+export type DatasetSource = PayloadIn<'loadDataset'>['source'];
+export type Normalization = 'none' | 'minmax' | 'zscore';
+
+class DatasetStore {
+  builtins = $state.raw<BuiltinInfo[]>([]);
+  summary = $state.raw<DatasetSummary | null>(null);
+  preview = $state.raw<Preview | null>(null);
+  error = $state<string | null>(null);
+  loading = $state<string | null>(null); // what is being loaded, for the busy message
+  normalize = $state<Normalization>('minmax');
+  valSplit = $state(0.2);
+  limit = $state<number | null>(null); // train on the first rows only: a quick look at a big set
+
+  /** Numbers per row, as the model's first layer sees them before any LeNet-5 padding. */
+  get inputs(): number {
+    return this.summary ? this.summary.shape.reduce((a, b) => a * b, 1) : 0;
+  }
+
+  get classes(): number {
+    return this.summary?.classNames.length ?? 0;
+  }
+
+  /** A single-channel image set the LeNet-5 input (32x32, 28x28 padded) can take. */
+  get fitsLeNet(): boolean {
+    const s = this.summary;
+    return !!s && s.kind === 'image' && s.shape.length === 3 && s.shape[0] === 1
+      && ((s.shape[1] === 28 && s.shape[2] === 28) || (s.shape[1] === 32 && s.shape[2] === 32));
+  }
+
+  async load(source: DatasetSource, what: string, options?: PayloadIn<'loadDataset'>['options']): Promise<void> {
+    this.loading = what;
+    try {
+      const summary = await api.loadDataset({ source, options });
+      this.error = null;
+      if (summary) await this.adopt(summary);
+    } catch (e) {
+      this.error = messageOf(e); // the services kept the previous dataset; so do we
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  /** Shows a dataset the services now hold (loaded here or from the native menu). */
+  async adopt(summary: DatasetSummary): Promise<void> {
+    const changed = summary !== this.summary;
+    this.summary = summary;
+    if (changed) this.normalize = summary.kind === 'image' ? 'minmax' : 'zscore';
+    this.preview = await api.preview({ count: summary.kind === 'image' ? 24 : summary.shape[0] === 2 ? 1000 : 12 });
+  }
+}
+
+export const dataset = new DatasetStore();

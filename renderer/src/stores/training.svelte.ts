@@ -1,0 +1,157 @@
+// The training session as the renderer sees it: the configuration, the state, and every metric
+// the trainer streams, kept in append-only columns the charts read.
+import { api } from '../api.ts';
+import type { EventPayload, ModelInfo, PreparedInfo } from '../../../main/api/contract.ts';
+import { Columns } from '../lib/series.ts';
+import { messageOf } from '../lib/format.ts';
+import { dataset } from './dataset.svelte.ts';
+import { model } from './model.svelte.ts';
+
+export type SessionState = EventPayload<'state'>['state'];
+export type StepMetrics = EventPayload<'metrics'>;
+export type EpochMetrics = EventPayload<'epoch'>;
+export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
+
+/** Learning rates that work out of the box with each optimiser. */
+const DEFAULT_LR: Record<OptimizerKind, number> = { sgd: 0.1, momentum: 0.05, adam: 0.001 };
+
+class TrainingStore {
+  optimizer = $state<OptimizerKind>('momentum');
+  lr = $state(DEFAULT_LR.momentum);
+  batchSize = $state(32);
+  epochs = $state(3);
+  threads = $state(2);
+  seed = $state(1);
+
+  state = $state<SessionState>('idle');
+  message = $state<string | null>(null); // the last state message or error
+  busy = $state(false); // a request is under way: buttons wait for it
+  prepared = $state.raw<PreparedInfo | null>(null);
+  /** The model whose weights the services hold now (what predict and export use). */
+  current = $state.raw<ModelInfo | null>(null);
+  /** Bumped when the weights are replaced (prepare, reset, import): views of the weights refresh. */
+  weightsVersion = $state(0);
+  last = $state.raw<StepMetrics | null>(null);
+  lastEpoch = $state.raw<EpochMetrics | null>(null);
+  /** Bumped after columns grow: the charts' cue to hand uPlot the grown arrays. */
+  version = $state(0);
+
+  // x = step: train loss, validation loss, train accuracy, validation accuracy (validation only at epoch ends)
+  readonly perStep = new Columns(4);
+  // x = epoch (1-based): the same four
+  readonly perEpoch = new Columns(4);
+  gradNames = $state.raw<string[]>([]);
+  gradNorms = $state.raw(new Columns(0)); // x = step, one column per layer (rebuilt when the layers change)
+
+  get active(): boolean {
+    return this.state === 'running' || this.state === 'paused';
+  }
+
+  chooseOptimizer(kind: OptimizerKind): void {
+    this.optimizer = kind;
+    this.lr = DEFAULT_LR[kind];
+  }
+
+  onMetrics(m: StepMetrics): void {
+    this.last = m;
+    this.perStep.push(m.step, m.trainLoss, null, m.trainAccuracy, null);
+    const names = m.gradNorms.map((g) => g.name);
+    if (names.join() !== this.gradNames.join()) {
+      this.gradNorms = new Columns(names.length);
+      this.gradNames = names;
+    }
+    this.gradNorms.push(m.step, ...m.gradNorms.map((g) => (g.norm > 0 ? g.norm : null)));
+    this.version++;
+  }
+
+  onEpoch(m: EpochMetrics): void {
+    this.lastEpoch = m;
+    this.perEpoch.push(m.epoch + 1, m.trainLoss, m.valLoss, m.trainAccuracy, m.valAccuracy);
+    // validation points sit at the step that ended the epoch
+    const step = this.last?.step ?? 0;
+    if (m.valLoss !== null) this.perStep.upsert(step, null, m.valLoss, null, m.valAccuracy);
+    this.version++;
+  }
+
+  onModel(info: ModelInfo): void {
+    this.current = info;
+    this.weightsVersion++;
+  }
+
+  onState(state: SessionState, message?: string): void {
+    this.state = state;
+    if (message) this.message = message;
+  }
+
+  clearCharts(): void {
+    this.perStep.clear();
+    this.perEpoch.clear();
+    this.gradNorms = new Columns(0);
+    this.gradNames = [];
+    this.last = null;
+    this.lastEpoch = null;
+    this.version++;
+  }
+
+  /** Fits the chosen model to the dataset; fresh weights from the seed unless `keepWeights`. */
+  async prepare(keepWeights: boolean): Promise<void> {
+    this.prepared = await api.prepare({
+      spec: model.spec(dataset.inputs, dataset.classes),
+      valSplit: dataset.valSplit,
+      normalize: dataset.normalize,
+      seed: this.seed,
+      keepWeights,
+    });
+  }
+
+  /** Runs a request, showing its error instead of throwing; buttons are disabled meanwhile. */
+  async run(what: () => Promise<unknown>): Promise<void> {
+    this.busy = true;
+    try {
+      await what();
+    } catch (e) {
+      this.message = messageOf(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Start continues from the current weights (trained or imported) when the model is unchanged. */
+  start(): Promise<void> {
+    return this.run(async () => {
+      this.message = null;
+      await this.prepare(true);
+      this.clearCharts();
+      const { optimizer, lr } = this;
+      await api.start({
+        optimizer: optimizer === 'momentum' ? { kind: optimizer, lr, momentum: 0.9 } : { kind: optimizer, lr },
+        batchSize: this.batchSize,
+        epochs: this.epochs,
+        threads: this.threads,
+        limit: dataset.limit ?? undefined,
+      });
+    });
+  }
+
+  pause = () => this.run(() => api.pause());
+  resume = () => this.run(() => api.resume());
+  step = () => this.run(() => api.step());
+  stop = () => this.run(() => api.stop());
+
+  /** Same seed, same initial weights: the run can be repeated exactly. */
+  reset = () =>
+    this.run(async () => {
+      await api.reset();
+      await this.prepare(false);
+      this.clearCharts();
+      this.message = null;
+    });
+
+  /** Takes effect from the next step, while training. */
+  async setLearningRate(lr: number): Promise<void> {
+    this.lr = lr;
+    if (this.active) await this.run(() => api.setLearningRate({ lr }));
+  }
+}
+
+export const training = new TrainingStore();
