@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { PRESETS } from '../../../engine/spec.ts';
+import { PRESETS, type ModelSpec } from '../../../engine/spec.ts';
 import type { TrainConfig } from '../../../main/trainer/session.ts';
 import { blobs, bytes, session, trainToEnd } from './helpers.ts';
 
@@ -73,7 +73,7 @@ describe('a worker that fails mid-step', () => {
 
 describe('a non-finite loss or gradient', () => {
   it('pauses with a message, keeping the parameters of the last finite step', async () => {
-    const spec = { type: 'mlp', inputs: 784, hidden: [32], classes: 10, activation: 'relu', output: 'identity', loss: 'l2' } as const;
+    const spec: ModelSpec = { type: 'mlp', inputs: 784, hidden: [32], classes: 10, activation: 'relu', output: 'identity', loss: 'l2' };
     const { s, events } = await session({ train, config: { ...config, spec, optimizer: { kind: 'sgd', lr: 1e30 } } });
     try {
       let last = s.snapshot();
