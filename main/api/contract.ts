@@ -85,7 +85,9 @@ const EpochMetricsSchema = v.object({
   perClassAccuracy: v.array(v.number()),
 });
 
-export const MENU_COMMANDS = ['open-dataset', 'open-dataset-folder', 'import-weights', 'export-weights', 'start', 'pause', 'resume', 'stop', 'about'] as const;
+/** Training menu items and shortcuts (Electron): the renderer runs them like its own buttons, since
+ *  Start needs its settings. (File menu items are done by the main process and arrive as events.) */
+export const MENU_COMMANDS = ['start', 'pause', 'resume', 'stop'] as const;
 
 // ---------------------------------------------------------------- results (trusted side: types only)
 
@@ -161,7 +163,7 @@ export const requests = {
   },
   /** Tensors and parameter counts of `spec` (no data needed), or of the current model. */
   getModelInfo: { payload: v.optional(v.strictObject({ spec: ModelSpecSchema })), result: returns<ModelInfo | null>() },
-  /** Trains the prepared data from the current weights. */
+  /** Trains the prepared data from the current weights (fresh, imported, or the last run's). */
   start: {
     payload: v.strictObject({
       optimizer: OptimizerConfigSchema,
@@ -169,6 +171,7 @@ export const requests = {
       epochs: integerIn(1, 100_000),
       threads: v.optional(integerIn(1, 256)),
       limit: v.optional(integerIn(1, 1_000_000_000)), // train on the first rows only
+      paused: v.optional(v.boolean('expected true or false')), // create the session without running it (then step)
     }),
     result: returns<void>(),
   },
@@ -207,7 +210,7 @@ export const events = {
   error: v.object({ message: v.string() }), // a failure outside any request (e.g. a worker died)
   dataset: DatasetSummarySchema, // a dataset was loaded (by the renderer or the menu)
   model: ModelInfoSchema, // the weights were replaced: prepare, reset, import
-  command: v.object({ command: v.picklist(MENU_COMMANDS) }), // a native menu item or shortcut; the renderer acts on it
+  command: v.object({ command: v.picklist(MENU_COMMANDS) }), // a Training menu item or its shortcut
 };
 
 // ---------------------------------------------------------------- derived types
@@ -234,6 +237,12 @@ export type BackpropApi = {
   [N in RequestName]: undefined extends PayloadIn<N> ? (payload?: PayloadIn<N>) => Promise<Result<N>> : (payload: PayloadIn<N>) => Promise<Result<N>>;
 } & {
   [E in EventName as EventMethod<E>]: (listener: Listener<E>) => () => void;
+};
+
+/** What the Electron preload exposes on window.backprop: the same names, but each request resolves
+ *  to its Reply envelope (contextBridge would strip an error's class), which renderer/src/api.ts unwraps. */
+export type Bridge = { [N in RequestName]: (payload?: unknown) => Promise<Reply> } & {
+  [E in EventName as EventMethod<E>]: (listener: (payload: unknown) => void) => () => void;
 };
 
 /** What the services implement: one function per request, given the validated payload. */

@@ -1,0 +1,398 @@
+// The one object both hosts call: it holds the app's state (the dataset, its prepared splits, the
+// current weights, the training session) and implements every request of the contract by calling
+// the datasets, the trainer and the engine. Host-agnostic (no Electron): the Electron main process
+// and the browser host both create one and forward requests and events; the tests drive it directly.
+//
+// Every payload is validated against its schema before anything runs; a bad one, like bad data,
+// gets a one-line InputError message; anything else is an internal error, logged and reported.
+import { InputError } from '../engine/errors.ts';
+import { gradCheck } from '../engine/gradcheck.ts';
+import { Model } from '../engine/model.ts';
+import { inputSize, type ModelSpec } from '../engine/spec.ts';
+import { parseOrThrow } from '../engine/validate.ts';
+import { parseWeights, weightsToJson, type Normalization } from '../engine/weights.ts';
+import {
+  requests,
+  type DatasetSummary,
+  type EventName,
+  type EventPayload,
+  type Handlers,
+  type ModelInfo,
+  type Payload,
+  type PreparedInfo,
+  type Reply,
+  type RequestName,
+  type TensorData,
+} from './api/contract.ts';
+import { applyNormalization, BUILTINS, loadDataset, prepareDataset, preview, summarize, type Dataset, type Prepared } from './datasets/index.ts';
+import { TrainingSession, type SessionState, type TrainerEvent } from './trainer/index.ts';
+
+/** What only a host can do. The browser host has neither: its renderer uses drop, pickers and downloads. */
+export interface HostHooks {
+  /** A native open dialog; the chosen path, or null when cancelled. */
+  choosePath?(pick: 'file' | 'folder'): Promise<string | null>;
+  /** A native save dialog that writes `text`; the path written, or null when cancelled. */
+  saveText?(fileName: string, text: string): Promise<string | null>;
+}
+
+export interface ServicesOptions {
+  /** Sends an event to the renderer(s). */
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  hooks?: HostHooks;
+  /** The trainer's built worker; the trainer's default otherwise. */
+  workerFile?: string;
+}
+
+interface Weights {
+  spec: ModelSpec;
+  params: Float32Array;
+  source: ModelInfo['source'];
+  labels: string[];
+  normalization: Normalization;
+}
+
+interface PreparedState {
+  data: Prepared;
+  spec: ModelSpec;
+  seed: number;
+  normalize: PreparedInfo['normalization'];
+}
+
+/** Requests that replace state run one at a time; the others (pause, predict, ...) never wait. */
+const EXCLUSIVE = new Set<RequestName>(['loadDataset', 'prepare', 'start', 'reset', 'importWeights']);
+
+const sameSpec = (a: ModelSpec, b: ModelSpec) => JSON.stringify(a) === JSON.stringify(b);
+const bufferOf = (a: Float32Array | Float64Array | Uint8Array): ArrayBuffer =>
+  (a instanceof Float64Array ? Float32Array.from(a) : a.slice()).buffer as ArrayBuffer;
+
+/** Tensor names and parameter counts per layer ("hidden.weight" belongs to layer "hidden"). */
+export function modelInfo(spec: ModelSpec, source: ModelInfo['source'], labels: string[]): ModelInfo {
+  const model = Model.create(spec);
+  const layers: ModelInfo['layers'] = [];
+  for (const t of model.tensors) {
+    const layer = t.name.slice(0, t.name.lastIndexOf('.'));
+    const last = layers[layers.length - 1];
+    if (last?.name === layer) last.parameters += t.size;
+    else layers.push({ name: layer, parameters: t.size });
+  }
+  return {
+    spec,
+    source,
+    tensors: model.tensors.map(({ name, shape, size }) => ({ name, shape, size })),
+    layers,
+    parameters: model.size,
+    labels,
+  };
+}
+
+/** The spec with the dataset's input size and class count (the model follows the data). */
+function fitSpec(spec: ModelSpec, ds: Dataset): ModelSpec {
+  const classes = ds.classNames.length;
+  if (spec.type === 'mlp') return { ...spec, inputs: ds.shape.reduce((a, b) => a * b, 1), classes };
+  return { ...spec, classes };
+}
+
+export class Services {
+  private dataset: Dataset | null = null;
+  private prepared: PreparedState | null = null;
+  private weights: Weights | null = null;
+  private session: TrainingSession | null = null;
+  private exclusive: Promise<unknown> = Promise.resolve();
+  private readonly handlers: Handlers;
+
+  constructor(private readonly options: ServicesOptions) {
+    this.handlers = this.makeHandlers();
+  }
+
+  /** Runs request `name` with an untrusted payload. Never throws: failures are Replies. */
+  async call(name: unknown, payload: unknown): Promise<Reply> {
+    const label = typeof name === 'string' ? name.slice(0, 64) : typeof name;
+    try {
+      if (typeof name !== 'string' || !Object.hasOwn(requests, name)) {
+        throw new InputError(`unknown request ${JSON.stringify(label)}`);
+      }
+      const request = name as RequestName;
+      const valid = parseOrThrow(requests[request].payload, payload, request);
+      const run = () => (this.handlers[request] as (p: unknown) => Promise<unknown>)(valid);
+      const value = EXCLUSIVE.has(request) ? await this.serialized(run) : await run();
+      return { ok: true, value };
+    } catch (e) {
+      if (e instanceof InputError) return { ok: false, kind: 'input', message: e.message };
+      console.error(`internal error in ${label}:`, e);
+      return { ok: false, kind: 'internal', message: `internal error in ${label}: ${(e as Error)?.message ?? String(e)}` };
+    }
+  }
+
+  /** Ends the training session (its worker pool). */
+  async close(): Promise<void> {
+    await this.endSession();
+  }
+
+  private serialized<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.exclusive.then(run, run);
+    this.exclusive = next.catch(() => undefined);
+    return next;
+  }
+
+  private get state(): SessionState {
+    return this.session?.state ?? 'idle';
+  }
+
+  private summary(): DatasetSummary | null {
+    if (!this.dataset) return null;
+    const { name, kind } = this.dataset;
+    return { name, kind, ...summarize(this.dataset) };
+  }
+
+  private preparedInfo(): PreparedInfo | null {
+    const p = this.prepared;
+    if (!p || !this.weights) return null;
+    return {
+      spec: p.spec,
+      trainRows: p.data.train.rows,
+      validationRows: p.data.validation?.rows ?? 0,
+      normalization: p.normalize,
+      model: this.currentModelInfo()!,
+    };
+  }
+
+  private currentModelInfo(): ModelInfo | null {
+    const w = this.weights;
+    return w && modelInfo(w.spec, this.session ? 'training' : w.source, w.labels);
+  }
+
+  /** The current weights: the session's latest while one exists. */
+  private currentWeights(): Weights {
+    const w = this.weights;
+    if (!w) throw new InputError('no model yet: prepare a dataset for a model, or import a weights file');
+    if (this.session) return { ...w, params: this.session.snapshot(), source: 'training' };
+    return w;
+  }
+
+  private requireSession(action: string): TrainingSession {
+    if (!this.session) throw new InputError(`${action}: no training session; press Start first`);
+    return this.session;
+  }
+
+  private requirePrepared(action: string): PreparedState {
+    if (!this.prepared) throw new InputError(`${action}: no prepared data; load a dataset and prepare it for a model first`);
+    return this.prepared;
+  }
+
+  /** Keeps the session's weights as the current ones, then ends it. */
+  private async endSession(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    if (this.weights) this.weights = { ...this.weights, params: session.snapshot(), source: 'training' };
+    this.session = null;
+    await session.close();
+  }
+
+  private freshWeights(p: PreparedState): Weights {
+    const model = Model.create(p.spec);
+    model.init(p.seed);
+    return {
+      spec: p.spec,
+      params: Float32Array.from(model.params),
+      source: 'init',
+      labels: p.data.train.classNames,
+      normalization: p.data.normalization,
+    };
+  }
+
+  private onTrainerEvent = (e: TrainerEvent): void => {
+    const { emit } = this.options;
+    if (e.type === 'metrics') emit('metrics', e.metrics);
+    else if (e.type === 'epoch') emit('epoch', e.metrics);
+    else if (e.type === 'state') emit('state', e.message === undefined ? { state: e.state } : { state: e.state, message: e.message });
+    else emit('error', { message: e.message });
+  };
+
+  /** Model inputs as the dataset stores them -> normalised like the training data. */
+  private normalizedInputs(bytes: ArrayBuffer, rows: number, w: Weights, action: string): Float32Array {
+    const size = inputSize(w.spec);
+    if (bytes.byteLength !== rows * size * 4) {
+      throw new InputError(`${action}: inputs hold ${bytes.byteLength / 4} numbers; expected ${rows} rows x ${size} = ${rows * size} float32 values`);
+    }
+    const x = new Float32Array(bytes.slice(0));
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i])) throw new InputError(`${action}: inputs[${i}]: expected a finite number, got ${x[i]}`);
+    }
+    if (w.normalization) applyNormalization(x, size, w.normalization);
+    return x;
+  }
+
+  /** The validation split (else the training split) and its row `index`. */
+  private sampleRow(index: number, action: string): { ds: Dataset; x: Float32Array; label: number } {
+    const p = this.requirePrepared(action);
+    const ds = p.data.validation ?? p.data.train;
+    if (index >= ds.rows) throw new InputError(`${action}: index ${index} is out of range; the ${p.data.validation ? 'validation' : 'training'} split has ${ds.rows} rows`);
+    const size = ds.features.length / ds.rows;
+    return { ds, x: ds.features.slice(index * size, (index + 1) * size), label: ds.labels[index] };
+  }
+
+  private makeHandlers(): Handlers {
+    const { emit, hooks = {} } = this.options;
+    return {
+      getStatus: async () => ({ state: this.state, dataset: this.summary(), prepared: this.preparedInfo(), model: this.currentModelInfo() }),
+
+      listBuiltins: async () => BUILTINS.map((b) => ({ ...b })),
+
+      loadDataset: async ({ source, options }: Payload<'loadDataset'>) => {
+        let ds: Dataset;
+        if (source.kind === 'builtin') {
+          const { name, rows, noise, seed } = source;
+          ds = await loadDataset({ builtin: name, rows, noise, seed });
+        } else if (source.kind === 'files') {
+          ds = await loadDataset({ files: source.files }, options);
+        } else {
+          if (!hooks.choosePath) throw new InputError('loadDataset: the browser has no open dialog; drop the files or use the file picker');
+          const path = await hooks.choosePath(source.pick);
+          if (path === null) return null;
+          ds = await loadDataset({ path }, options);
+        }
+        // Loaded without error: only now replace the previous dataset and what depended on it.
+        await this.endSession();
+        this.dataset = ds;
+        this.prepared = null;
+        const summary = this.summary()!;
+        emit('dataset', summary);
+        return summary;
+      },
+
+      getDatasetSummary: async () => this.summary(),
+
+      preview: async (payload: Payload<'preview'>) => {
+        if (!this.dataset) throw new InputError('preview: no dataset loaded');
+        const p = preview(this.dataset, payload?.count);
+        return {
+          classCounts: p.classCounts,
+          ...(p.rows && { rows: p.rows, labels: Array.from(this.dataset.labels.subarray(0, p.rows.length)) }),
+          ...(p.images && { images: p.images.map((im) => ({ width: im.width, height: im.height, label: im.label, pixels: bufferOf(im.pixels) })) }),
+        };
+      },
+
+      prepare: async ({ spec: requested, valSplit, normalize, seed, keepWeights }: Payload<'prepare'>) => {
+        if (!this.dataset) throw new InputError('prepare: no dataset loaded');
+        const spec = fitSpec(requested, this.dataset);
+        const data = prepareDataset(this.dataset, { spec, valSplit, normalize, seed });
+        await this.endSession();
+        this.prepared = { data, spec, seed, normalize };
+        const keep = keepWeights && this.weights && sameSpec(this.weights.spec, spec);
+        this.weights = keep ? { ...this.weights!, normalization: data.normalization } : this.freshWeights(this.prepared);
+        emit('model', this.currentModelInfo()!);
+        emit('state', { state: 'idle' });
+        return this.preparedInfo()!;
+      },
+
+      getModelInfo: async (payload: Payload<'getModelInfo'>) =>
+        payload ? modelInfo(payload.spec, 'init', []) : this.currentModelInfo(),
+
+      start: async ({ optimizer, batchSize, epochs, threads, limit, paused }: Payload<'start'>) => {
+        const p = this.requirePrepared('start');
+        if (this.state === 'running' || this.state === 'paused') throw new InputError(`start: training is ${this.state}; pause, stop or reset it first`);
+        await this.endSession();
+        const w = this.currentWeights();
+        if (!sameSpec(w.spec, p.spec)) throw new InputError('start: the current weights are for another model than the prepared data; prepare again');
+        this.session = await TrainingSession.create({
+          train: p.data.train,
+          validation: p.data.validation,
+          normalization: p.data.normalization,
+          config: { spec: p.spec, optimizer, batchSize, epochs, threads, seed: p.seed, limit },
+          initialParams: w.params,
+          workerFile: this.options.workerFile,
+          onEvent: this.onTrainerEvent,
+        });
+        if (!paused) this.session.start();
+      },
+
+      pause: async () => this.requireSession('pause').pause(),
+      resume: async () => this.requireSession('resume').resume(),
+      step: async () => this.requireSession('step').step(),
+      stop: async () => this.requireSession('stop').stop(),
+
+      reset: async () => {
+        const p = this.requirePrepared('reset');
+        await this.endSession();
+        this.weights = this.freshWeights(p);
+        emit('model', this.currentModelInfo()!);
+        emit('state', { state: 'idle' });
+      },
+
+      setLearningRate: async ({ lr }: Payload<'setLearningRate'>) => this.requireSession('setLearningRate').setLearningRate(lr),
+
+      gradientCheck: async (payload: Payload<'gradientCheck'>) => {
+        const w = this.currentWeights();
+        const p = this.requirePrepared('gradientCheck');
+        const ds = p.data.validation ?? p.data.train;
+        const rows = Math.min(payload?.samples ?? 4, ds.rows);
+        const size = inputSize(w.spec);
+        return gradCheck(w.spec, w.params, ds.features.subarray(0, rows * size), ds.labels.subarray(0, rows), rows, { seed: payload?.seed });
+      },
+
+      predict: async ({ inputs, rows }: Payload<'predict'>) => {
+        const w = this.currentWeights();
+        const model = Model.create(w.spec, { params: w.params });
+        const probabilities = model.predict(this.normalizedInputs(inputs, rows, w, 'predict'), rows);
+        return { rows, classes: model.classes, probabilities: bufferOf(probabilities) };
+      },
+
+      validationSample: async ({ index }: Payload<'validationSample'>) => {
+        const w = this.currentWeights();
+        const { ds, x, label } = this.sampleRow(index, 'validationSample');
+        const probabilities = Array.from(Model.create(w.spec, { params: w.params }).predict(x, 1));
+        return {
+          index,
+          count: ds.rows,
+          label,
+          predicted: probabilities.indexOf(Math.max(...probabilities)),
+          probabilities,
+          shape: ds.shape,
+          features: bufferOf(x),
+        };
+      },
+
+      featureMaps: async (payload: Payload<'featureMaps'>) => {
+        const w = this.currentWeights();
+        const x = 'index' in payload ? this.sampleRow(payload.index, 'featureMaps').x : this.normalizedInputs(payload.inputs, 1, w, 'featureMaps');
+        return Model.create(w.spec, { params: w.params })
+          .featureMaps(x)
+          .map((m): TensorData => ({ name: m.name, shape: m.shape, data: bufferOf(m.data) }));
+      },
+
+      filters: async () => {
+        const w = this.currentWeights();
+        const model = Model.create(w.spec, { params: w.params });
+        return model.tensors
+          .filter((t) => t.shape.length === 4)
+          .map((t): TensorData => ({ name: t.name, shape: t.shape, data: bufferOf(w.params.subarray(t.offset, t.offset + t.size)) }));
+      },
+
+      exportWeights: async () => {
+        const w = this.currentWeights();
+        const text = this.session
+          ? this.session.weightsJson()
+          : weightsToJson(Model.create(w.spec, { params: w.params }), { labels: w.labels, normalization: w.normalization });
+        const fileName = `${(this.dataset?.name ?? 'model').replace(/[^\w.-]+/g, '_')}-${w.spec.type}.weights.json`;
+        if (!hooks.saveText) return { fileName, text, delivery: 'download' as const };
+        const path = await hooks.saveText(fileName, text);
+        return path === null ? { fileName, text, delivery: 'cancelled' as const } : { fileName, text, delivery: 'saved' as const, path };
+      },
+
+      importWeights: async ({ name, text }: Payload<'importWeights'>) => {
+        const parsed = parseWeights(text, name);
+        await this.endSession();
+        this.weights = {
+          spec: parsed.spec,
+          params: parsed.params,
+          source: 'import',
+          labels: parsed.labels ?? Array.from({ length: parsed.spec.classes }, (_, i) => String(i)),
+          normalization: parsed.normalization ?? null,
+        };
+        const info = this.currentModelInfo()!;
+        emit('model', info);
+        return info;
+      },
+    };
+  }
+}
