@@ -1,8 +1,9 @@
-// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM of engine/wasm/sgemm.ts, compiled by
-// scripts/build-wasm.ts to engine/wasm/kernels.wasm. The caller (a worker, a test, a script) reads
-// that file and hands over its bytes or the compiled module, so engine/ stays free of Node imports.
-// Each call copies its operands into the module's memory and the product back out; measured, the
-// copies cost about a tenth of the product on LeNet-5's shapes (scripts/bench-kernels.ts).
+// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM and im2col/col2im of engine/wasm/,
+// compiled by scripts/build-wasm.ts to engine/wasm/kernels.wasm. The caller (a worker, a test, a
+// script) reads that file and hands over its bytes or the compiled module, so engine/ stays free of
+// Node imports. Each call copies its operands into the module's memory and its result back out: at
+// memcpy speed that costs about a tenth of a product on LeNet-5's shapes, and it keeps the layers'
+// buffers ordinary typed arrays.
 import { setKernels, type Floats, type Kernels } from './kernels.ts';
 
 // engine/ compiles without DOM or Node types, which is where WebAssembly is declared: the little used here.
@@ -10,11 +11,13 @@ interface WasmApi {
   Module: new (bytes: ArrayBuffer | ArrayBufferView) => object;
   Instance: new (module: object, imports: object) => { exports: object };
 }
-interface SgemmExports {
+interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   workspaceEnd(): number;
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean): void;
+  im2col(x: number, batch: number, C: number, H: number, W: number, k: number, col: number): void;
+  col2im(col: number, batch: number, C: number, H: number, W: number, k: number, dx: number): void;
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -24,36 +27,53 @@ const align = (bytes: number) => (bytes + 63) & ~63;
 /** Float32 kernels on a fresh instance of the module; `wasm` is its bytes or a `WebAssembly.Module`. */
 export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object): Kernels {
   const module = wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm) ? new WebAssemblyApi.Module(wasm) : wasm;
-  const exports = new WebAssemblyApi.Instance(module, {}).exports as SgemmExports;
+  const exports = new WebAssemblyApi.Instance(module, {}).exports as KernelExports;
   const memory = exports.memory;
-  const operands = align(exports.workspaceEnd());
+  const operands = align(exports.workspaceEnd()); // below: the module's own packing buffers
   let heap = new Float32Array(memory.buffer);
+  let top = operands;
 
-  // Growing the memory detaches the old buffer: take a new view after it.
-  function reserve(end: number): void {
-    if (end <= memory.buffer.byteLength) return;
-    memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    heap = new Float32Array(memory.buffer);
+  /** Room for n floats above the previous operand of this call, filled from `from` if given; its byte offset. */
+  function place(n: number, from?: Floats): number {
+    const at = top;
+    top = align(top + 4 * n);
+    if (top > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE));
+      heap = new Float32Array(memory.buffer); // growing detached the old buffer
+    }
+    if (from) heap.set(from.length === n ? from : from.subarray(0, n), at >> 2);
+    return at;
   }
-  function copyIn(src: Floats, n: number, at: number): void {
-    heap.set(src.length === n ? src : src.subarray(0, n), at >> 2);
+  function copyOut(at: number, n: number, to: Floats): void {
+    to.set(heap.subarray(at >> 2, (at >> 2) + n));
   }
 
   return {
     gemm(transA, transB, M, N, K, A, B, C, accumulate) {
-      const sizeA = M * K, sizeB = K * N, sizeC = M * N;
-      const a = operands, b = align(a + 4 * sizeA), c = align(b + 4 * sizeB);
-      reserve(c + 4 * sizeC);
-      copyIn(A, sizeA, a);
-      copyIn(B, sizeB, b);
-      if (accumulate) copyIn(C, sizeC, c);
+      top = operands;
+      const a = place(M * K, A), b = place(K * N, B), c = place(M * N, accumulate ? C : undefined);
       exports.sgemm(transA, transB, M, N, K, a, transA ? M : K, b, transB ? K : N, c, N, accumulate);
-      C.set(heap.subarray(c >> 2, (c >> 2) + sizeC));
+      copyOut(c, M * N, C);
+    },
+    im2col(x, batch, C, H, W, k, col) {
+      top = operands;
+      const cols = C * k * k * batch * (H - k + 1) * (W - k + 1);
+      const from = place(batch * C * H * W, x), to = place(cols);
+      exports.im2col(from, batch, C, H, W, k, to);
+      copyOut(to, cols, col);
+    },
+    col2im(col, batch, C, H, W, k, dx) {
+      top = operands;
+      const inputs = batch * C * H * W;
+      const from = place(C * k * k * batch * (H - k + 1) * (W - k + 1), col), to = place(inputs);
+      exports.col2im(from, batch, C, H, W, k, to);
+      copyOut(to, inputs, dx);
     },
   };
 }
 
-/** Makes every float32 matrix product in this thread run on WebAssembly SIMD (float64 stays TypeScript). */
+/** Makes every float32 matrix product and im2col/col2im in this thread run on WebAssembly SIMD
+ *  (float64 stays on the TypeScript kernels). */
 export function installWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object): void {
   setKernels(createWasmKernels(wasm));
 }

@@ -10,6 +10,8 @@
 //   view for an offset), with their natural row lengths: A is [M][K], or [K][M] when transA;
 //   B is [K][N], or [N][K] when transB; C is [M][N]. The arrays may be longer than needed; C never
 //   overlaps A or B. All three arrays have the same element type (Float32Array for a float32 kernel).
+//   im2col(x, batch, C, H, W, k, col) and col2im(col, batch, C, H, W, k, dx): as the functions of
+//   those names below, with the same layouts.
 
 export type DType = 'float32' | 'float64';
 export type Floats = Float32Array | Float64Array;
@@ -17,6 +19,9 @@ export type Floats = Float32Array | Float64Array;
 export interface Kernels {
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
     A: Floats, B: Floats, C: Floats, accumulate: boolean): void;
+  /** As `im2col` and `col2im` below. */
+  im2col(x: Floats, batch: number, C: number, H: number, W: number, k: number, col: Floats): void;
+  col2im(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void;
 }
 
 /** A zeroed vector of the given element type. */
@@ -101,7 +106,7 @@ function gemmTs(transA: boolean, transB: boolean, M: number, N: number, K: numbe
   }
 }
 
-export const tsKernels: Kernels = { gemm: gemmTs };
+export const tsKernels: Kernels = { gemm: gemmTs, im2col: im2colTs, col2im: col2imTs };
 
 let float32Kernels: Kernels = tsKernels;
 
@@ -116,13 +121,22 @@ export function gemm(transA: boolean, transB: boolean, M: number, N: number, K: 
   (C instanceof Float32Array ? float32Kernels : tsKernels).gemm(transA, transB, M, N, K, A, B, C, accumulate);
 }
 
+/** im2col and col2im as below (im2colTs, col2imTs), dispatched on the element type like gemm. */
+export function im2col(x: Floats, batch: number, C: number, H: number, W: number, k: number, col: Floats): void {
+  (col instanceof Float32Array ? float32Kernels : tsKernels).im2col(x, batch, C, H, W, k, col);
+}
+
+export function col2im(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void {
+  (dx instanceof Float32Array ? float32Kernels : tsKernels).col2im(col, batch, C, H, W, k, dx);
+}
+
 /**
  * im2col over a whole batch, for a stride-1 "valid" cross-correlation with a k x k kernel:
  * x is [batch][C][H][W]; col becomes [C*k*k][batch*Ho*Wo] with row (c*k + m)*k + n holding
  * in[c][i+m][j+n] at column b*Ho*Wo + i*Wo + j. Then the convolution of the whole batch is one
  * product W[D][C*k*k] * col (seed eq. 26).
  */
-export function im2col(x: Floats, batch: number, C: number, H: number, W: number, k: number, col: Floats): void {
+function im2colTs(x: Floats, batch: number, C: number, H: number, W: number, k: number, col: Floats): void {
   const Ho = H - k + 1, Wo = W - k + 1, P = Ho * Wo, cols = batch * P;
   for (let c = 0; c < C; c++) {
     for (let m = 0; m < k; m++) {
@@ -144,7 +158,7 @@ export function im2col(x: Floats, batch: number, C: number, H: number, W: number
 /** The adjoint of im2col: dx = 0, then every col entry is added back to the input position it was
  *  copied from. This is the "full" convolution of delta with the 180-degree rotated kernel
  *  (backprop-notes Gap 2) once col holds W^T * delta. */
-export function col2im(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void {
+function col2imTs(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void {
   const Ho = H - k + 1, Wo = W - k + 1, P = Ho * Wo, cols = batch * P;
   dx.fill(0, 0, batch * C * H * W);
   for (let c = 0; c < C; c++) {

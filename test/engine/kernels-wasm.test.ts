@@ -102,6 +102,29 @@ describe('wasm SIMD gemm matches the TypeScript gemm (float32)', () => {
   });
 });
 
+describe('wasm im2col and col2im match the TypeScript ones exactly', () => {
+  // im2col only copies; col2im adds the same terms in the same order, and a float32 sum of two floats
+  // is the same whether rounded once (wasm) or via float64 (TypeScript): bit-identical results.
+  const shapes: [number, number, number, number, number][] = [ // batch, C, H, W, k
+    [3, 1, 32, 32, 5], [2, 6, 14, 14, 5], [1, 16, 5, 5, 5], [2, 2, 7, 9, 3], [1, 3, 4, 6, 1], [2, 1, 6, 5, 6],
+  ];
+  for (const [batch, C, H, W, k] of shapes) {
+    it(`batch ${batch}, ${C}x${H}x${W}, k ${k}`, () => {
+      const rng = new Rng(batch * 1000 + H);
+      const inputs = batch * C * H * W, cols = C * k * k * batch * (H - k + 1) * (W - k + 1);
+      const x = random(rng, inputs), col = random(rng, cols);
+      const expectedCol = new Float32Array(cols + 2), actualCol = expectedCol.slice();
+      tsKernels.im2col(x, batch, C, H, W, k, expectedCol);
+      wasm.im2col(x, batch, C, H, W, k, actualCol);
+      expect(Array.from(actualCol)).toEqual(Array.from(expectedCol));
+      const expectedDx = random(rng, inputs), actualDx = expectedDx.slice(); // stale values must be overwritten
+      tsKernels.col2im(col, batch, C, H, W, k, expectedDx);
+      wasm.col2im(col, batch, C, H, W, k, actualDx);
+      expect(Array.from(actualDx)).toEqual(Array.from(expectedDx));
+    });
+  }
+});
+
 describe('installing the wasm kernels', () => {
   it('routes float32 products to wasm and leaves float64 on the TypeScript kernels', () => {
     const rng = new Rng(7);
