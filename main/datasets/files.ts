@@ -1,0 +1,124 @@
+// From a path or dropped files to named bytes, with the size limit, gzip and text checks that
+// every format shares. A path is read into the same DroppedFile list a drag and drop gives, so
+// the CLI, the Electron open dialog and both hosts' drop zones take one code path.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { gunzipSync } from 'fflate';
+import { DatasetError } from './dataset.ts';
+
+export type DroppedFile = { name: string; relativePath?: string; bytes: ArrayBuffer | Uint8Array };
+
+export const DEFAULT_MAX_BYTES = 1 << 30;
+
+/** A dropped file's bytes as a Uint8Array view (no copy). */
+export function bytesOf(file: DroppedFile): Uint8Array {
+  return file.bytes instanceof Uint8Array ? file.bytes : new Uint8Array(file.bytes);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1 << 30) return `${+(n / (1 << 30)).toFixed(1)} GiB`;
+  if (n >= 1 << 20) return `${+(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${+(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+export function checkSize(size: number, source: string, maxBytes: number): void {
+  if (size > maxBytes) {
+    throw new DatasetError(`${source}: ${formatBytes(size)} is over the ${formatBytes(maxBytes)} limit for a dataset (maxBytes)`);
+  }
+}
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Gunzips after checking the size the gzip trailer announces, so a small file cannot expand past the limit. */
+export function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array {
+  if (bytes.length < 18) throw new DatasetError(`${source}: truncated gzip file (${bytes.length} bytes)`);
+  const n = bytes.length;
+  const announced = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
+  checkSize(announced, `${source} (uncompressed)`, maxBytes);
+  try {
+    return gunzipSync(bytes, { out: new Uint8Array(announced) });
+  } catch (e) {
+    throw new DatasetError(`${source}: not a valid gzip file (${(e as Error).message})`);
+  }
+}
+
+/** Control bytes in the first 64 KiB mean a binary file, named as such instead of as a parse error. */
+export function assertText(bytes: Uint8Array, source: string, format: string): void {
+  const end = Math.min(bytes.length, 1 << 16);
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i];
+    if (b < 9 || (b > 13 && b < 32) || b === 127) {
+      throw new DatasetError(`${source}: binary data (byte 0x${b.toString(16).padStart(2, '0')} at byte offset ${i}), not a ${format} text file`);
+    }
+  }
+}
+
+const HIDDEN = /^\.|^(Thumbs\.db|desktop\.ini)$/i;
+
+/**
+ * A file or a folder on disk as dropped files. A folder is read two levels deep (class
+ * sub-folders); relative paths start with the folder's own name, as a dropped folder's do.
+ * An IDX file brings its partner from the same folder (images <-> labels).
+ */
+export async function filesFromPath(path: string, maxBytes: number): Promise<DroppedFile[]> {
+  const info = await stat(path).catch(() => {
+    throw new DatasetError(`${path}: no such file or folder`);
+  });
+  if (info.isFile()) {
+    const partner = idxPartner(basename(path));
+    const paths = [path];
+    if (partner) {
+      const siblings = await readdir(dirname(path));
+      const found = siblings.find((s) => s === partner || s === `${partner}.gz` || `${s}.gz` === partner);
+      if (found) paths.push(join(dirname(path), found));
+    }
+    return readAll(paths.map((p) => ({ path: p, relativePath: basename(p) })), path, maxBytes);
+  }
+  const root = basename(path);
+  const entries: { path: string; relativePath: string }[] = [];
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (HIDDEN.test(entry.name)) continue;
+    const full = join(path, entry.name);
+    if (entry.isFile()) entries.push({ path: full, relativePath: `${root}/${entry.name}` });
+    else if (entry.isDirectory()) {
+      for (const inner of await readdir(full, { withFileTypes: true })) {
+        if (inner.isFile() && !HIDDEN.test(inner.name)) {
+          entries.push({ path: join(full, inner.name), relativePath: `${root}/${entry.name}/${inner.name}` });
+        }
+      }
+    }
+  }
+  if (entries.length === 0) throw new DatasetError(`${path}: empty folder`);
+  return readAll(entries, path, maxBytes);
+}
+
+async function readAll(entries: { path: string; relativePath: string }[], source: string, maxBytes: number): Promise<DroppedFile[]> {
+  const sizes = await Promise.all(entries.map(async (e) => (await stat(e.path)).size));
+  sizes.forEach((size, i) => checkSize(size, entries[i].path, maxBytes));
+  checkSize(sizes.reduce((a, b) => a + b, 0), source, maxBytes);
+  return Promise.all(
+    entries.map(async (e) => ({ name: basename(e.path), relativePath: e.relativePath, bytes: await readFile(e.path) })),
+  );
+}
+
+/** IDX files are paired by name: train-images-idx3-ubyte <-> train-labels-idx1-ubyte. */
+export function idxKind(name: string): 'images' | 'labels' | null {
+  if (/idx3/i.test(name)) return 'images';
+  if (/idx1/i.test(name)) return 'labels';
+  return null;
+}
+
+export function idxPairKey(name: string): string {
+  return name.replace(/\.gz$/i, '').replace(/images|labels/i, '*').replace(/idx[13]/i, 'idx*');
+}
+
+function idxPartner(name: string): string | null {
+  const kind = idxKind(name);
+  if (!kind) return null;
+  return kind === 'images'
+    ? name.replace(/images/i, 'labels').replace(/idx3/i, 'idx1')
+    : name.replace(/labels/i, 'images').replace(/idx1/i, 'idx3');
+}

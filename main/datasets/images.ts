@@ -1,0 +1,94 @@
+// Image folders (the DIGITS / Teachable Machine convention): one sub-folder per class of PNG or
+// JPEG files, decoded to grayscale and resized to size x size.
+//
+// Decoding happens here, in plain Node code (pngjs, jpeg-js), not in the renderer with canvas:
+// a dropped folder reaches both hosts as bytes anyway (Electron over IPC, the browser host over
+// its socket), so this one code path serves the desktop app, the browser host, the CLI and the
+// tests alike, and gives the same pixels everywhere.
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
+import { bytesOf, type DroppedFile } from './files.ts';
+
+const MAX_PIXELS = 100e6; // larger images would take gigabytes to decode; no dataset needs them
+
+export function isImageName(name: string): boolean {
+  return /\.(png|jpe?g)$/i.test(name);
+}
+
+/** Decodes the images; the class of each is the name of the folder holding it. */
+export function decodeImageFolder(files: DroppedFile[], source: string, size: number): Dataset {
+  if (!Number.isInteger(size) || size < 1 || size > 1024) throw new DatasetError(`${source}: image size ${size}: expected an integer from 1 to 1024`);
+  const sorted = [...files].sort((a, b) => pathOf(a).localeCompare(pathOf(b)));
+  const folders = sorted.map((file) => {
+    const parts = pathOf(file).split('/');
+    if (parts.length < 2) {
+      throw new DatasetError(`${pathOf(file)}: an image outside any class folder; load a folder with one sub-folder of images per class`);
+    }
+    return parts[parts.length - 2];
+  });
+  if (new Set(folders).size === 1) {
+    throw new DatasetError(`${source}: all images are in one folder (${quote(folders[0])}); expected one sub-folder per class`);
+  }
+  const pixels = size * size;
+  const features = sharedFloats(sorted.length * pixels);
+  sorted.forEach((file, i) => {
+    const { width, height, gray } = decodeGray(bytesOf(file), pathOf(file));
+    resizeInto(gray, width, height, features.subarray(i * pixels, (i + 1) * pixels), size);
+  });
+  const { labels, classNames } = classIndices(folders, source, (i) => pathOf(sorted[i]));
+  return { name: source, features, labels, rows: sorted.length, shape: [1, size, size], classNames, kind: 'image' };
+}
+
+function pathOf(file: DroppedFile): string {
+  return file.relativePath ?? file.name;
+}
+
+/** Grayscale 0..255 by ITU-R BT.601 luma, transparent pixels over black (MNIST's background). */
+function decodeGray(bytes: Uint8Array, source: string): { width: number; height: number; gray: Float32Array } {
+  let image: { width: number; height: number; data: Uint8Array };
+  try {
+    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (bytes.length >= 24 && view.getUint32(16) * view.getUint32(20) > MAX_PIXELS) throw new Error(`larger than ${MAX_PIXELS / 1e6} megapixels`);
+      image = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } else if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+      image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+    } else {
+      throw new Error('not a PNG or JPEG file');
+    }
+  } catch (e) {
+    throw new DatasetError(`${source}: unreadable image (${String((e as Error).message ?? e).split('\n')[0]})`);
+  }
+  const { width, height, data } = image;
+  const gray = new Float32Array(width * height);
+  for (let p = 0; p < gray.length; p++) {
+    const q = 4 * p;
+    gray[p] = ((0.299 * data[q] + 0.587 * data[q + 1] + 0.114 * data[q + 2]) * data[q + 3]) / 255;
+  }
+  return { width, height, gray };
+}
+
+/** Area-average resampling (each output pixel is the mean of the source pixels it covers, by
+ *  coverage), which neither aliases when shrinking nor blurs when the size is unchanged. The
+ *  image is stretched to a square. */
+function resizeInto(src: Float32Array, width: number, height: number, out: Float32Array, size: number): void {
+  const sx = width / size;
+  const sy = height / size;
+  for (let y = 0; y < size; y++) {
+    const y0 = y * sy;
+    const y1 = y0 + sy;
+    for (let x = 0; x < size; x++) {
+      const x0 = x * sx;
+      const x1 = x0 + sx;
+      let sum = 0;
+      for (let j = Math.floor(y0); j < y1 && j < height; j++) {
+        const wy = Math.min(j + 1, y1) - Math.max(j, y0);
+        for (let i = Math.floor(x0); i < x1 && i < width; i++) {
+          sum += (Math.min(i + 1, x1) - Math.max(i, x0)) * wy * src[j * width + i];
+        }
+      }
+      out[y * size + x] = sum / (sx * sy);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+// The dataset layer: every way a dataset arrives (a built-in name, a path, dropped files) ends as
+// one Dataset. Loading is pure: it builds new arrays and touches nothing already loaded, so a bad
+// file costs the user nothing but its error message.
+import { BUILTINS, loadBuiltin, type BuiltinSource } from './builtins.ts';
+import { parseCsv } from './csv.ts';
+import { DatasetError, quote, type Dataset } from './dataset.ts';
+import { bytesOf, checkSize, DEFAULT_MAX_BYTES, filesFromPath, gunzip, idxKind, idxPairKey, isGzip, type DroppedFile } from './files.ts';
+import { isIdx, parseIdxPair } from './idx.ts';
+import { decodeImageFolder, isImageName } from './images.ts';
+import { parseJsonDataset } from './json.ts';
+
+export { BUILTINS, DatasetError, type Dataset, type DroppedFile };
+export { applyNormalization, prepareDataset, type Normalization, type Prepared } from './prepare.ts';
+export { preview, summarize } from './summary.ts';
+
+export type DatasetSource =
+  | BuiltinSource
+  | { path: string } // a file or folder on disk (CLI, Electron open dialog)
+  | { files: DroppedFile[] }; // drag and drop, in both hosts
+
+export interface LoadOptions {
+  /** CSV: the label column, a header name or a 1-based column number. Default: the last column. */
+  labelColumn?: string | number;
+  /** CSV: the first row is (true) or is not (false) a header; detected when not given. */
+  header?: boolean;
+  /** CSV: the feature columns are a square grayscale image (784 -> 1x28x28, 1024 -> 1x32x32). */
+  image?: boolean;
+  /** Image folders: the side images are resized to. Default 28 (LeNet-5's 32 comes from padding). */
+  imageSize?: number;
+  /** Largest file (or folder total, or uncompressed size) accepted. Default 1 GiB. */
+  maxBytes?: number;
+}
+
+export async function loadDataset(source: DatasetSource, options: LoadOptions = {}): Promise<Dataset> {
+  if ('builtin' in source) return loadBuiltin(source);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if ('path' in source) return loadFiles(await filesFromPath(source.path, maxBytes), source.path, options);
+  if (source.files.length === 0) throw new DatasetError('nothing was dropped');
+  return loadFiles(source.files, folderName(source.files) ?? source.files[0].name, options);
+}
+
+/** The dropped folder's name, when the files came from one. */
+function folderName(files: DroppedFile[]): string | null {
+  const first = files[0].relativePath?.split('/');
+  return first && first.length > 1 ? first[0] : null;
+}
+
+async function loadFiles(files: DroppedFile[], source: string, options: LoadOptions): Promise<Dataset> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let total = 0;
+  for (const file of files) {
+    checkSize(bytesOf(file).length, file.relativePath ?? file.name, maxBytes);
+    total += bytesOf(file).length;
+  }
+  checkSize(total, source, maxBytes);
+
+  const idx = files.filter((f) => idxKind(f.name));
+  if (idx.length > 0) return loadIdx(idx, source, maxBytes);
+  const images = files.filter((f) => isImageName(f.name));
+  if (images.length > 0) return decodeImageFolder(images, source, options.imageSize ?? 28);
+  if (files.length > 1) {
+    throw new DatasetError(`${source}: ${files.length} files but no images or IDX pair; load one CSV, TSV or JSON file at a time`);
+  }
+  return loadFile(files[0], options, maxBytes);
+}
+
+async function loadFile(file: DroppedFile, options: LoadOptions, maxBytes: number): Promise<Dataset> {
+  const source = file.relativePath ?? file.name;
+  let bytes = bytesOf(file);
+  let name = file.name;
+  if (isGzip(bytes)) {
+    bytes = gunzip(bytes, source, maxBytes);
+    name = name.replace(/\.gz$/i, '');
+  }
+  if (bytes.length === 0) throw new DatasetError(`${source}: empty file`);
+  if (/\.json$/i.test(name) || (!/\.(csv|tsv|tab|txt)$/i.test(name) && firstNonSpace(bytes) === 0x7b /* { */)) {
+    return parseJsonDataset(bytes, source, options);
+  }
+  if (isIdx(bytes)) {
+    throw new DatasetError(`${source}: an IDX file needs its partner (images with labels): load both files, or their folder`);
+  }
+  return parseCsv(bytes, source, options);
+}
+
+function firstNonSpace(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length && i < 1024; i++) if (bytes[i] > 32) return bytes[i];
+  return -1;
+}
+
+/** The images/labels pair, by name; among several pairs (train and t10k), the training one. */
+function loadIdx(files: DroppedFile[], source: string, maxBytes: number): Dataset {
+  const pairs = new Map<string, { images?: DroppedFile; labels?: DroppedFile }>();
+  for (const file of files) {
+    const key = idxPairKey(file.name);
+    pairs.set(key, { ...pairs.get(key), [idxKind(file.name)!]: file });
+  }
+  const complete = [...pairs.values()].filter((p) => p.images && p.labels);
+  const chosen = complete.length === 1 ? complete[0] : complete.find((p) => /^train/i.test(p.images!.name));
+  if (!chosen) {
+    if (complete.length > 1) {
+      throw new DatasetError(`${source}: ${complete.length} IDX pairs (${complete.map((p) => quote(p.images!.name)).join(', ')}); load one pair`);
+    }
+    const lone = files[0];
+    const missing = idxKind(lone.name) === 'images' ? 'labels (*-labels-idx1-ubyte)' : 'images (*-images-idx3-ubyte)';
+    throw new DatasetError(`${lone.relativePath ?? lone.name}: no matching IDX ${missing} file next to it; load both files, or their folder`);
+  }
+  const unpack = (file: DroppedFile) => {
+    const bytes = bytesOf(file);
+    return isGzip(bytes) ? gunzip(bytes, file.relativePath ?? file.name, maxBytes) : bytes;
+  };
+  const { images, labels } = chosen as { images: DroppedFile; labels: DroppedFile };
+  return parseIdxPair(
+    { bytes: unpack(images), source: images.relativePath ?? images.name },
+    { bytes: unpack(labels), source: labels.relativePath ?? labels.name },
+    images.name.replace(/\.gz$/i, ''),
+  );
+}
