@@ -48,9 +48,10 @@ class DatasetStore {
 
   /** Shows a dataset the services now hold (loaded here or from the native menu). */
   async adopt(summary: DatasetSummary): Promise<void> {
-    const changed = summary !== this.summary;
+    // A load answers and also emits 'dataset': show it once.
+    if (this.summary && JSON.stringify(this.summary) === JSON.stringify(summary)) return;
     this.summary = summary;
-    if (changed) this.normalize = summary.kind === 'image' ? 'minmax' : 'zscore';
+    this.normalize = summary.kind === 'image' ? 'minmax' : 'zscore';
     this.preview = await api.preview({ count: summary.kind === 'image' ? 24 : summary.shape[0] === 2 ? 1000 : 12 });
   }
 }

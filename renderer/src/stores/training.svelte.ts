@@ -38,7 +38,7 @@ class TrainingStore {
 
   // x = step: train loss, validation loss, train accuracy, validation accuracy (validation only at epoch ends)
   readonly perStep = new Columns(4);
-  // x = epoch (1-based): the same four
+  // x = epoch (from 1): the same four
   readonly perEpoch = new Columns(4);
   gradNames = $state.raw<string[]>([]);
   gradNorms = $state.raw(new Columns(0)); // x = step, one column per layer (rebuilt when the layers change)
@@ -66,7 +66,7 @@ class TrainingStore {
 
   onEpoch(m: EpochMetrics): void {
     this.lastEpoch = m;
-    this.perEpoch.push(m.epoch + 1, m.trainLoss, m.valLoss, m.trainAccuracy, m.valAccuracy);
+    this.perEpoch.push(m.epoch, m.trainLoss, m.valLoss, m.trainAccuracy, m.valAccuracy);
     // validation points sit at the step that ended the epoch
     const step = this.last?.step ?? 0;
     if (m.valLoss !== null) this.perStep.upsert(step, null, m.valLoss, null, m.valAccuracy);
@@ -117,25 +117,31 @@ class TrainingStore {
   }
 
   /** Start continues from the current weights (trained or imported) when the model is unchanged. */
-  start(): Promise<void> {
-    return this.run(async () => {
-      this.message = null;
-      await this.prepare(true);
-      this.clearCharts();
-      const { optimizer, lr } = this;
-      await api.start({
-        optimizer: optimizer === 'momentum' ? { kind: optimizer, lr, momentum: 0.9 } : { kind: optimizer, lr },
-        batchSize: this.batchSize,
-        epochs: this.epochs,
-        threads: this.threads,
-        limit: dataset.limit ?? undefined,
-      });
+  start = () => this.run(() => this.begin(false));
+
+  /** A session created paused, so Step can train one mini-batch at a time from the start. */
+  private async begin(paused: boolean): Promise<void> {
+    this.message = null;
+    await this.prepare(true);
+    this.clearCharts();
+    const { optimizer, lr } = this;
+    await api.start({
+      optimizer: optimizer === 'momentum' ? { kind: optimizer, lr, momentum: 0.9 } : { kind: optimizer, lr },
+      batchSize: this.batchSize,
+      epochs: this.epochs,
+      threads: this.threads,
+      limit: dataset.limit ?? undefined,
+      paused,
     });
   }
 
   pause = () => this.run(() => api.pause());
   resume = () => this.run(() => api.resume());
-  step = () => this.run(() => api.step());
+  step = () =>
+    this.run(async () => {
+      if (!this.active) await this.begin(true);
+      await api.step();
+    });
   stop = () => this.run(() => api.stop());
 
   /** Same seed, same initial weights: the run can be repeated exactly. */
