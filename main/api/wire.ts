@@ -45,7 +45,8 @@ export function encode(value: unknown): ArrayBuffer {
 }
 
 export function decode(frame: ArrayBuffer | Uint8Array): unknown {
-  const view = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
+  // A plain Uint8Array view, even of a Node Buffer (whose slice() would share a pooled buffer).
+  const view = frame instanceof Uint8Array ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength) : new Uint8Array(frame);
   if (view.byteLength < 4) throw new WireError('message too short');
   const jsonLength = new DataView(view.buffer, view.byteOffset, view.byteLength).getUint32(0, true);
   if (4 + jsonLength > view.byteLength) throw new WireError('message truncated');
@@ -68,7 +69,7 @@ export function decode(frame: ArrayBuffer | Uint8Array): unknown {
         const [offset, length] = r as [number, number];
         const start = align(4 + jsonLength) + offset;
         if (start + length > view.byteLength) throw new WireError('$bytes reference out of range');
-        return view.slice(start, start + length).buffer; // a copy: the frame's buffer may be pooled by ws
+        return view.slice(start, start + length).buffer; // a copy of just these bytes
       }
       return v;
     });

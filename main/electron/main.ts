@@ -13,7 +13,8 @@ import { Services } from '../services.ts';
 import { handleIpcRequest } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { endNotice, runProgress } from './progress.ts';
-import { APP_SCHEME, APP_URL, contentType, resolveAppFile } from './protocol.ts';
+import { contentType } from '../static.ts';
+import { APP_SCHEME, APP_URL, resolveAppFile } from './protocol.ts';
 import { restoreWindowState, windowOptions } from './window.ts';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main

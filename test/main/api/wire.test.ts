@@ -64,3 +64,13 @@ describe('wire encoding (browser host frames)', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
   });
 });
+
+describe('wire decoding of a Node Buffer (what ws hands the browser host)', () => {
+  it('yields ArrayBuffers holding exactly the part, not the pooled memory around it', () => {
+    const frame = new Uint8Array(encode({ bytes: bytesOf(7, 8, 9) }));
+    const pooled = Buffer.alloc(frame.length + 100, 0xee);
+    pooled.set(frame, 50);
+    const out = decode(pooled.subarray(50, 50 + frame.length)) as { bytes: ArrayBuffer };
+    expect([...new Uint8Array(out.bytes)]).toEqual([7, 8, 9]);
+  });
+});
