@@ -132,6 +132,21 @@ function packPanelsOfB(transB: bool, b: usize, ldb: i32, pc: i32, jc: i32, kc: i
         src += stride;
         dst += NR * 4;
       }
+    } else if (transB && nr == NR) {
+      // Columns j0..j0+7 of op(B) are rows of B: transpose them four depths at a time.
+      const stride = <usize>ldb * 4;
+      const row = b + <usize>(j0 * ldb + pc) * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const src = row + <usize>p * 4;
+        transpose4(src, stride, dst, NR * 4);
+        transpose4(src + 4 * stride, stride, dst + 16, NR * 4);
+        dst += 4 * NR * 4;
+      }
+      for (; p < kc; p++) {
+        for (let j = 0; j < NR; j++) store<f32>(dst + <usize>j * 4, load<f32>(row + <usize>j * stride + <usize>p * 4));
+        dst += NR * 4;
+      }
     } else {
       for (let p = 0; p < kc; p++) {
         for (let j = 0; j < NR; j++) {
@@ -162,6 +177,19 @@ function packPanelsOfA(transA: bool, a: usize, lda: i32, ic: i32, pc: i32, mc: i
         src += stride;
         dst += MR * 4;
       }
+    } else if (!transA && mr == MR) {
+      // Rows i0..i0+3 of A: transpose them four depths at a time.
+      const stride = <usize>lda * 4;
+      const row = a + <usize>(i0 * lda + pc) * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        transpose4(row + <usize>p * 4, stride, dst, MR * 4);
+        dst += 4 * MR * 4;
+      }
+      for (; p < kc; p++) {
+        for (let i = 0; i < MR; i++) store<f32>(dst + <usize>i * 4, load<f32>(row + <usize>i * stride + <usize>p * 4));
+        dst += MR * 4;
+      }
     } else {
       for (let p = 0; p < kc; p++) {
         for (let i = 0; i < MR; i++) {
@@ -176,4 +204,18 @@ function packPanelsOfA(transA: bool, a: usize, lda: i32, ic: i32, pc: i32, mc: i
       }
     }
   }
+}
+
+// Four floats from each of four rows (src, src + stride, ...) stored as four columns: dst gets the
+// first float of each row, dst + dstStride the second, and so on.
+@inline
+function transpose4(src: usize, stride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + stride);
+  const r2 = v128.load(src + 2 * stride), r3 = v128.load(src + 3 * stride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
