@@ -1,0 +1,185 @@
+// `train`: a training session on the command line, with a progress bar, a summary per epoch, and
+// the weights, a report and checkpoints as files.
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import cliProgress from 'cli-progress';
+import { InputError } from '../../../engine/errors.ts';
+import type { OptimizerConfig } from '../../../engine/optim.ts';
+import { prepareDataset } from '../../datasets/index.ts';
+import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
+import { noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
+import { completeSpec, loadDatasetArg } from '../dataset-arg.ts';
+import type { Command } from '../index.ts';
+
+// Defaults that reach the issues' accuracies with no tuning (Iris >= 95 %, MNIST LeNet-5 >= 96.5 %,
+// MLP >= 92 %), measured in test/main/cli/train.test.ts.
+const DEFAULTS = { batch: 32, lr: 0.002, optimizer: 'adam', valSplit: 0.2, epochs: 5, minSteps: 2000 } as const;
+
+export const command: Command = {
+  summary: 'train a model on a dataset (data-parallel over worker threads)',
+  usage: `usage: npm run cli -- train --model <preset | spec JSON | spec file> --dataset <builtin | path> [options]
+
+  --model       a preset (mlp, lenet5, lenet5-classic), a spec as JSON, or a file holding one;
+                inputs and classes come from the dataset when the spec leaves them out
+  --dataset     a built-in (mnist, iris, circle, xor, blobs, spiral) or a CSV/TSV, IDX, JSON or image folder
+  --label-column  CSV: the label column, by header name or 1-based number (default: the last)
+  --epochs N    default ${DEFAULTS.epochs}, or as many as make ${DEFAULTS.minSteps} steps on a small dataset
+  --batch N     mini-batch size (default ${DEFAULTS.batch})
+  --lr X        learning rate (default ${DEFAULTS.lr})
+  --optimizer   sgd | momentum | adam (default ${DEFAULTS.optimizer})
+  --threads N   worker threads (default: the cores, here ${availableParallelism()})
+  --seed N      initialisation, split and shuffle seed (default 1); the same seed gives the same
+                weights with any thread count
+  --limit N     train on the first N samples of a seeded shuffle of the training split
+  --val-split F fraction held out for validation, stratified (default ${DEFAULTS.valSplit}; 0: none)
+  --normalize   none | minmax | zscore (default: zscore for tables, minmax for images)
+  --checkpoint DIR  write DIR/checkpoint.json at each epoch's end and on Ctrl-C
+  --resume FILE     continue from a checkpoint (its seed, batch, limit and optimizer win)
+  --out FILE    the weights file, with labels, normalization and training metadata
+  --report FILE a JSON summary: samplesPerSecond, seconds, epochs, threads, train, validation`,
+  options: {
+    model: { type: 'string' }, dataset: { type: 'string' }, 'label-column': { type: 'string' },
+    epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
+    threads: { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'val-split': { type: 'string' },
+    normalize: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' }, out: { type: 'string' },
+    report: { type: 'string' },
+  },
+  async run(values, positionals) {
+    noPositionals(positionals, 'train');
+    const modelArg = required(values, 'model', 'train');
+    const { value, source } = readModelArg(modelArg);
+    const ds = await loadDatasetArg(required(values, 'dataset', 'train'), values['label-column'] as string | undefined);
+    const spec = completeSpec(value, source, ds, source.startsWith('preset '));
+    const seed = parseSeed(values.seed);
+    const normalize = choice(values.normalize, '--normalize', ['none', 'minmax', 'zscore'] as const);
+    const valSplit = number(values['val-split'], '--val-split', { min: 0, below: 1 }) ?? DEFAULTS.valSplit;
+    const { train, validation, normalization } = prepareDataset(ds, { spec, valSplit, seed, ...(normalize && { normalize }) });
+
+    const batchSize = integer(values.batch, '--batch') ?? DEFAULTS.batch;
+    const limit = integer(values.limit, '--limit');
+    const rows = Math.min(limit ?? train.rows, train.rows);
+    const epochs = integer(values.epochs, '--epochs') ?? Math.max(DEFAULTS.epochs, Math.ceil(DEFAULTS.minSteps / Math.ceil(rows / batchSize)));
+    const threads = integer(values.threads, '--threads') ?? availableParallelism();
+    const optimizer: OptimizerConfig = {
+      kind: choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const) ?? DEFAULTS.optimizer,
+      lr: number(values.lr, '--lr', { min: 0 }) ?? DEFAULTS.lr,
+    };
+    const checkpointDir = values.checkpoint as string | undefined;
+    if (checkpointDir) mkdirSync(checkpointDir, { recursive: true });
+
+    const progress = new Progress();
+    const last: { step?: StepMetrics; epoch?: EpochMetrics; message?: string } = {};
+    const session = await TrainingSession.create({
+      train, validation, normalization, checkpointDir,
+      config: { spec, optimizer, batchSize, epochs, threads, seed, ...(limit !== undefined && { limit }) },
+      ...(values.resume !== undefined && { resumeFrom: values.resume as string }),
+      onEvent(e) {
+        if (e.type === 'metrics') progress.step((last.step = e.metrics));
+        else if (e.type === 'epoch') {
+          last.epoch = e.metrics;
+          // At most about 20 summaries, however many epochs a small dataset runs.
+          if (e.metrics.epoch % Math.ceil(epochs / 20) === 0 || e.metrics.epoch === epochs) progress.log(epochLine(e.metrics, epochs));
+        }
+        else if (e.type === 'state' && e.message) last.message = e.message;
+      },
+    });
+    const onInterrupt = () => void session.stop();
+    process.once('SIGINT', onInterrupt);
+    const began = performance.now();
+    let state;
+    try {
+      session.start();
+      state = await session.settled();
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onInterrupt);
+      await session.close();
+    }
+    const seconds = (performance.now() - began) / 1000;
+    // A pause only comes from a non-finite loss here, and a failure carries its own message.
+    if (state === 'paused' || state === 'failed') {
+      const why = last.message ?? `training ${state}`;
+      if (state === 'paused') throw new InputError(`${why}${checkpointDir ? ` (checkpoint in ${checkpointDir})` : ''}`);
+      throw new Error(why);
+    }
+    if (values.out) {
+      writeText(values.out as string, session.weightsJson());
+      console.log(`wrote ${values.out}`);
+    }
+    if (values.report) {
+      const { step, epoch } = last;
+      const report = {
+        samplesPerSecond: (step?.samplesSeen ?? 0) / seconds,
+        seconds,
+        epochs: epoch?.epoch ?? 0,
+        threads,
+        train: epoch ? { loss: epoch.trainLoss, accuracy: epoch.trainAccuracy } : null,
+        validation: epoch && epoch.valLoss !== null ? { loss: epoch.valLoss, accuracy: epoch.valAccuracy } : null,
+      };
+      writeText(values.report as string, `${JSON.stringify(report, null, 2)}\n`, '--report');
+    }
+    if (state === 'stopped') console.log(`stopped${checkpointDir ? `; resume with --resume ${checkpointDir}/checkpoint.json` : ''}`);
+  },
+};
+
+function epochLine(m: EpochMetrics, epochs: number): string {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const val = m.valLoss !== null && m.valAccuracy !== null ? ` | validation loss ${m.valLoss.toFixed(4)} accuracy ${pct(m.valAccuracy)}` : '';
+  return `epoch ${m.epoch}/${epochs}: train loss ${m.trainLoss.toFixed(4)} accuracy ${pct(m.trainAccuracy)}${val}`;
+}
+
+/** One bar over the whole run on a terminal (stderr); epoch lines above it (or plain, when piped). */
+class Progress {
+  private readonly bars = new cliProgress.MultiBar({
+    format: 'epoch {epoch}/{epochs} {bar} {percentage}% | loss {loss} | accuracy {accuracy} | {rate} samples/s | ETA {eta_s}s',
+    hideCursor: true,
+    clearOnComplete: true,
+  }, cliProgress.Presets.shades_classic);
+  private bar: cliProgress.SingleBar | null = null;
+  private readonly tty = process.stderr.isTTY === true;
+
+  step(m: StepMetrics): void {
+    const total = m.epochs * m.stepsPerEpoch;
+    const done = (m.epoch - 1) * m.stepsPerEpoch + ((m.step - 1) % m.stepsPerEpoch) + 1;
+    const payload = {
+      epoch: m.epoch, epochs: m.epochs, loss: m.trainLoss.toFixed(4), accuracy: `${(100 * m.trainAccuracy).toFixed(1)}%`,
+      rate: Math.round(m.samplesPerSecond), eta_s: Math.round(m.etaSeconds),
+    };
+    if (!this.bar) this.bar = this.bars.create(total, done, payload);
+    else this.bar.update(Math.min(done, total), payload);
+  }
+
+  log(line: string): void {
+    if (this.tty) this.bars.log(`${line}\n`);
+    else console.log(line);
+  }
+
+  stop(): void {
+    this.bars.stop();
+  }
+}
+
+function integer(value: string | boolean | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InputError(`${option}: expected a positive integer, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function number(value: string | boolean | undefined, option: string, range: { min: number; below?: number }): number | undefined {
+  if (value === undefined) return undefined;
+  const x = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const ok = Number.isFinite(x) && (range.below === undefined ? x > range.min : x >= range.min && x < range.below);
+  if (!ok) {
+    const expected = range.below === undefined ? `a number above ${range.min}` : `a number from ${range.min} to less than ${range.below}`;
+    throw new InputError(`${option}: expected ${expected}, got "${value}"`);
+  }
+  return x;
+}
+
+function choice<T extends string>(value: string | boolean | undefined, option: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new InputError(`${option}: expected one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
