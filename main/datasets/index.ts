@@ -39,6 +39,12 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions = 
   return loadFiles(source.files, folderName(source.files) ?? source.files[0].name, options);
 }
 
+/** A command-line `--dataset` value: a built-in's name, else a path. */
+export function sourceFromArg(arg: string): DatasetSource {
+  const builtin = BUILTINS.find((b) => b.name === arg);
+  return builtin ? { builtin: builtin.name } : { path: arg };
+}
+
 /** The dropped folder's name, when the files came from one. */
 function folderName(files: DroppedFile[]): string | null {
   const first = files[0].relativePath?.split('/');
