@@ -39,8 +39,9 @@ export interface ServicesOptions {
   /** Sends an event to the renderer(s). */
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   hooks?: HostHooks;
-  /** The trainer's built worker; the trainer's default otherwise. */
+  /** The trainer's built worker and wasm kernels; the trainer's defaults otherwise. */
   workerFile?: string;
+  wasmFile?: string;
 }
 
 interface Weights {
@@ -162,9 +163,9 @@ export class Services {
   }
 
   /** The current weights: the session's latest while one exists. */
-  private currentWeights(): Weights {
+  private currentWeights(action: RequestName): Weights {
     const w = this.weights;
-    if (!w) throw new InputError('no model yet: prepare a dataset for a model, or import a weights file');
+    if (!w) throw new InputError(`${action}: no model yet; prepare a dataset for a model, or import a weights file`);
     if (this.session) return { ...w, params: this.session.snapshot(), source: 'training' };
     return w;
   }
@@ -292,7 +293,7 @@ export class Services {
         const p = this.requirePrepared('start');
         if (this.state === 'running' || this.state === 'paused') throw new InputError(`start: training is ${this.state}; pause, stop or reset it first`);
         await this.endSession();
-        const w = this.currentWeights();
+        const w = this.currentWeights('start');
         if (!sameSpec(w.spec, p.spec)) throw new InputError('start: the current weights are for another model than the prepared data; prepare again');
         this.session = await TrainingSession.create({
           train: p.data.train,
@@ -301,6 +302,7 @@ export class Services {
           config: { spec: p.spec, optimizer, batchSize, epochs, threads, seed: p.seed, limit },
           initialParams: w.params,
           workerFile: this.options.workerFile,
+          wasmFile: this.options.wasmFile,
           onEvent: this.onTrainerEvent,
         });
         if (!paused) this.session.start();
@@ -322,7 +324,7 @@ export class Services {
       setLearningRate: async ({ lr }: Payload<'setLearningRate'>) => this.requireSession('setLearningRate').setLearningRate(lr),
 
       gradientCheck: async (payload: Payload<'gradientCheck'>) => {
-        const w = this.currentWeights();
+        const w = this.currentWeights('gradientCheck');
         const p = this.requirePrepared('gradientCheck');
         const ds = p.data.validation ?? p.data.train;
         const rows = Math.min(payload?.samples ?? 4, ds.rows);
@@ -331,14 +333,14 @@ export class Services {
       },
 
       predict: async ({ inputs, rows }: Payload<'predict'>) => {
-        const w = this.currentWeights();
+        const w = this.currentWeights('predict');
         const model = Model.create(w.spec, { params: w.params });
         const probabilities = model.predict(this.normalizedInputs(inputs, rows, w, 'predict'), rows);
         return { rows, classes: model.classes, probabilities: bufferOf(probabilities) };
       },
 
       validationSample: async ({ index }: Payload<'validationSample'>) => {
-        const w = this.currentWeights();
+        const w = this.currentWeights('validationSample');
         const { ds, x, label } = this.sampleRow(index, 'validationSample');
         const probabilities = Array.from(Model.create(w.spec, { params: w.params }).predict(x, 1));
         return {
@@ -353,7 +355,7 @@ export class Services {
       },
 
       featureMaps: async (payload: Payload<'featureMaps'>) => {
-        const w = this.currentWeights();
+        const w = this.currentWeights('featureMaps');
         const x = 'index' in payload ? this.sampleRow(payload.index, 'featureMaps').x : this.normalizedInputs(payload.inputs, 1, w, 'featureMaps');
         return Model.create(w.spec, { params: w.params })
           .featureMaps(x)
@@ -361,7 +363,7 @@ export class Services {
       },
 
       filters: async () => {
-        const w = this.currentWeights();
+        const w = this.currentWeights('filters');
         const model = Model.create(w.spec, { params: w.params });
         return model.tensors
           .filter((t) => t.shape.length === 4)
@@ -369,7 +371,7 @@ export class Services {
       },
 
       exportWeights: async () => {
-        const w = this.currentWeights();
+        const w = this.currentWeights('exportWeights');
         const text = this.session
           ? this.session.weightsJson()
           : weightsToJson(Model.create(w.spec, { params: w.params }), { labels: w.labels, normalization: w.normalization });

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import wasmFile from '../../engine/wasm/kernels.wasm?asset';
 import workerFile from '../../engine/worker.ts?modulePath';
 import { IPC_EVENT, IPC_REQUEST, type EventName, type EventPayload } from '../api/contract.ts';
 import { Services } from '../services.ts';
@@ -47,6 +48,7 @@ function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
 const services = new Services({
   emit,
   workerFile,
+  wasmFile,
   hooks: {
     async choosePath(pick) {
       const options = { title: 'Open Dataset', properties: [pick === 'folder' ? ('openDirectory' as const) : ('openFile' as const)] };

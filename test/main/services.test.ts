@@ -1,0 +1,236 @@
+// The services both hosts call: every payload validated (hostile ones included), state kept on
+// errors, results checked against independent computations, events against the contract's schemas.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { events, requestNames, type EventName, type Reply } from '../../main/api/contract.ts';
+import { Services, type HostHooks } from '../../main/services.ts';
+
+type Emitted = { event: EventName; payload: unknown };
+
+const open: Services[] = [];
+function services(hooks?: HostHooks) {
+  const emitted: Emitted[] = [];
+  const s = new Services({ emit: (event, payload) => emitted.push({ event, payload }), hooks, workerFile: inject('workerFile') });
+  open.push(s);
+  return { s, emitted };
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+const value = <T>(r: Reply): T => {
+  if (!r.ok) throw new Error(`expected success, got: ${r.message}`);
+  return r.value as T;
+};
+const inputError = (message: string | RegExp) => ({ ok: false, kind: 'input', message: typeof message === 'string' ? message : expect.stringMatching(message) });
+
+const csvBytes = (text: string) => new TextEncoder().encode(text).buffer;
+const MLP = { type: 'mlp', inputs: 1, hidden: [3], classes: 2, activation: 'tanh', output: 'softmax', loss: 'cross-entropy' } as const;
+
+describe('request validation (hostile payloads)', () => {
+  it('refuses unknown or non-string request names, including inherited keys', async () => {
+    const { s } = services();
+    expect(await s.call('deleteEverything', {})).toEqual(inputError('unknown request "deleteEverything"'));
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(await s.call(name, undefined)).toEqual(inputError(`unknown request "${name}"`));
+    }
+    expect(await s.call(42, undefined)).toEqual(inputError('unknown request "number"'));
+    expect(await s.call({ toString: () => 'start' }, undefined)).toEqual(inputError('unknown request "object"'));
+    expect(await s.call('x'.repeat(10_000), undefined)).toMatchObject(inputError(/^unknown request "x{64}"$/));
+  });
+
+  it('names the request, the field and what was expected', async () => {
+    const { s } = services();
+    const cases: [string, unknown, string | RegExp][] = [
+      ['listBuiltins', { sneaky: true }, /^listBuiltins: expected no payload/],
+      ['setLearningRate', {}, 'setLearningRate: missing field "lr"'],
+      ['setLearningRate', { lr: '0.1' }, 'setLearningRate: lr: expected a positive number, got "0.1"'],
+      ['setLearningRate', { lr: -1 }, /^setLearningRate: lr: expected a positive number/],
+      ['setLearningRate', { lr: Infinity }, /^setLearningRate: lr: expected a positive number/],
+      ['setLearningRate', { lr: 1e308 }, /^setLearningRate: lr: expected at most 100/],
+      ['setLearningRate', { lr: 0.1, extra: 1 }, 'setLearningRate: unexpected field "extra"'],
+      ['setLearningRate', null, /^setLearningRate: /],
+      ['validationSample', { index: 2 ** 53 }, /^validationSample: index: expected at most/],
+      ['validationSample', { index: 1.5 }, /^validationSample: index: expected an integer >= 0/],
+      ['predict', { inputs: [1, 2], rows: 1 }, /^predict: inputs: expected an ArrayBuffer/],
+      ['predict', { inputs: new Float32Array(2), rows: 1 }, /^predict: inputs: expected an ArrayBuffer/],
+      ['predict', { inputs: new ArrayBuffer(8), rows: 1e12 }, /^predict: rows: expected at most/],
+      ['loadDataset', { source: { kind: 'path', path: '/etc/passwd' } }, /^loadDataset: .*"builtin", "files" or "dialog"/],
+      ['loadDataset', { source: { kind: 'builtin', name: 'imagenet' } }, /^loadDataset: source.name: expected one of "mnist"/],
+      ['loadDataset', { source: { kind: 'files', files: [] } }, 'loadDataset: source.files: expected at least one file, got 0'],
+      ['loadDataset', { source: { kind: 'files', files: [{ name: 'a.csv', bytes: 'a,b\n1,2' }] } }, /^loadDataset: source.files\[0\].bytes: expected an ArrayBuffer/],
+      ['loadDataset', { source: { kind: 'files', files: [{ name: 'x'.repeat(5000), bytes: new ArrayBuffer(1) }] } }, /^loadDataset: source.files\[0\].name: expected at most 1024 characters/],
+      ['prepare', { spec: { ...MLP, hidden: [-3] }, valSplit: 0, normalize: 'none', seed: 1 }, /^prepare: spec.hidden\[0\]: expected a positive integer/],
+      ['prepare', { spec: MLP, valSplit: 2, normalize: 'none', seed: 1 }, /^prepare: valSplit: expected a fraction in \[0, 0.9\]/],
+      ['prepare', { spec: MLP, valSplit: 0, normalize: 'none', seed: -1 }, /^prepare: seed: expected an integer >= 0/],
+      ['start', { optimizer: { kind: 'sgd', lr: 0.1 }, batchSize: 1e9, epochs: 1 }, /^start: batchSize: expected at most 65536/],
+      ['start', { optimizer: { kind: 'rmsprop', lr: 0.1 }, batchSize: 8, epochs: 1 }, /^start: optimizer.kind: expected one of "sgd"/],
+      ['importWeights', { name: 'w.json' }, 'importWeights: missing field "text"'],
+    ];
+    for (const [name, payload, message] of cases) expect(await s.call(name, payload), name).toEqual(inputError(message));
+  });
+
+  it('treats __proto__ in a parsed payload as an unknown field, and pollutes nothing', async () => {
+    const { s } = services();
+    const hostile = JSON.parse('{"lr": 0.1, "__proto__": {"polluted": true}}');
+    expect(await s.call('setLearningRate', hostile)).toEqual(inputError('setLearningRate: unexpected field "__proto__"'));
+    const deep = JSON.parse('{"source": {"kind": "builtin", "name": "iris", "__proto__": {"kind": "dialog"}}}');
+    expect(await s.call('loadDataset', deep)).toEqual(inputError('loadDataset: source: unexpected field "__proto__"'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).kind).toBeUndefined();
+  });
+
+  it('every request answers a payload of the wrong type with an input error, never a throw', async () => {
+    const { s } = services();
+    for (const name of requestNames) {
+      for (const payload of [42, 'text', [1, 2], { zzz: 1 }, new ArrayBuffer(4)]) {
+        const reply = await s.call(name, payload);
+        expect(reply, `${name} ${String(payload)}`).toMatchObject({ ok: false, kind: 'input' });
+        expect((reply as { message: string }).message).toMatch(new RegExp(`^${name}: `));
+      }
+    }
+  });
+});
+
+describe('state requests', () => {
+  it('asks for what must come first, in plain words', async () => {
+    const { s } = services();
+    expect(await s.call('pause', undefined)).toEqual(inputError('pause: no training session; press Start first'));
+    expect(await s.call('start', { optimizer: { kind: 'sgd', lr: 0.1 }, batchSize: 8, epochs: 1 })).toEqual(
+      inputError('start: no prepared data; load a dataset and prepare it for a model first'),
+    );
+    expect(await s.call('predict', { inputs: new ArrayBuffer(4), rows: 1 })).toEqual(inputError(/^predict: no model yet; prepare/));
+    expect(await s.call('prepare', { spec: MLP, valSplit: 0, normalize: 'none', seed: 1 })).toEqual(inputError('prepare: no dataset loaded'));
+  });
+
+  it('a bad file leaves the previous dataset in place', async () => {
+    const { s, emitted } = services();
+    const iris = value<{ name: string; rows: number }>(await s.call('loadDataset', { source: { kind: 'builtin', name: 'iris' } }));
+    expect(iris).toMatchObject({ name: 'iris', rows: 150, shape: [4], classNames: ['setosa', 'versicolor', 'virginica'], classCounts: [50, 50, 50] });
+    const bad = await s.call('loadDataset', { source: { kind: 'files', files: [{ name: 'bad.csv', bytes: csvBytes('a,b\n1,2\n3\n') }] } });
+    expect(bad).toMatchObject({ ok: false, kind: 'input', message: expect.stringContaining('bad.csv') });
+    expect(value(await s.call('getDatasetSummary', undefined))).toMatchObject({ name: 'iris', rows: 150 });
+    expect(emitted.filter((e) => e.event === 'dataset')).toHaveLength(1);
+  });
+
+  it('dialogs: the browser host has none; a cancelled one changes nothing; a chosen path loads', async () => {
+    const browser = services().s;
+    expect(await browser.call('loadDataset', { source: { kind: 'dialog', pick: 'file' } })).toEqual(inputError(/^loadDataset: the browser has no open dialog/));
+
+    const dir = mkdtempSync(join(tmpdir(), 'bps-'));
+    writeFileSync(join(dir, 'two.csv'), 'x,label\n0,a\n1,b\n2,a\n3,b\n');
+    let answer: string | null = null;
+    const { s } = services({ choosePath: async () => answer });
+    expect(await s.call('loadDataset', { source: { kind: 'dialog', pick: 'file' } })).toEqual({ ok: true, value: null });
+    expect(value(await s.call('getDatasetSummary', undefined))).toBeNull();
+    answer = join(dir, 'two.csv');
+    expect(value(await s.call('loadDataset', { source: { kind: 'dialog', pick: 'file' } }))).toMatchObject({ name: expect.stringMatching(/two\.csv$/), rows: 4, classNames: ['a', 'b'] });
+  });
+});
+
+/** The MLP's forward pass written out here, independently of the engine: tanh hidden, softmax out. */
+function forward(file: { tensors: { name: string; data: number[] }[]; normalization: { mean: number[]; std: number[] } }, x: number[]): number[] {
+  const t = Object.fromEntries(file.tensors.map((e) => [e.name, e.data]));
+  const z = x.map((xi, i) => (xi - file.normalization.mean[i]) / file.normalization.std[i]);
+  const hidden = t['hidden.bias'].map((b, j) => Math.tanh(b + z.reduce((acc, zi, i) => acc + t['hidden.weight'][j * z.length + i] * zi, 0)));
+  const out = t['output.bias'].map((b, k) => b + hidden.reduce((acc, h, j) => acc + t['output.weight'][k * hidden.length + j] * h, 0));
+  const max = Math.max(...out);
+  const e = out.map((o) => Math.exp(o - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / sum);
+}
+
+describe('a whole session through the services', () => {
+  it('prepares, predicts like a hand-written forward pass, trains, checks gradients, exports and re-imports', async () => {
+    const { s, emitted } = services();
+    value(await s.call('loadDataset', { source: { kind: 'builtin', name: 'iris' } }));
+    // The spec is fitted to the data: 4 inputs, 3 classes, whatever the renderer sent.
+    const prepared = value<{ spec: { inputs: number; classes: number }; trainRows: number; validationRows: number; model: { parameters: number; layers: unknown } }>(
+      await s.call('prepare', { spec: MLP, valSplit: 0.2, normalize: 'zscore', seed: 7 }),
+    );
+    expect(prepared.spec).toMatchObject({ inputs: 4, classes: 3 });
+    expect(prepared.trainRows + prepared.validationRows).toBe(150);
+    expect(prepared.validationRows).toBe(30); // stratified: 10 of each class
+    expect(prepared.model.parameters).toBe(4 * 3 + 3 + 3 * 3 + 3);
+    expect(prepared.model.layers).toEqual([{ name: 'hidden', parameters: 15 }, { name: 'output', parameters: 12 }]);
+
+    const rows = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]];
+    const predictOf = async () => {
+      const p = value<{ probabilities: ArrayBuffer; classes: number }>(await s.call('predict', { inputs: new Float32Array(rows.flat()).buffer, rows: 2 }));
+      expect(p.classes).toBe(3);
+      return Array.from(new Float32Array(p.probabilities));
+    };
+    const exportedFile = async () => JSON.parse(value<{ text: string; delivery: string }>(await s.call('exportWeights', undefined)).text);
+    const before = await predictOf();
+    const file0 = await exportedFile();
+    rows.forEach((r, i) => forward(file0, r).forEach((p, k) => expect(before[i * 3 + k]).toBeCloseTo(p, 5)));
+
+    // Train to the end; events arrive and match the contract's schemas.
+    value(await s.call('start', { optimizer: { kind: 'sgd', lr: 0.1 }, batchSize: 16, epochs: 3, threads: 1 }));
+    await expect.poll(() => emitted.some((e) => e.event === 'state' && (e.payload as { state: string }).state === 'finished'), { timeout: 30_000 }).toBe(true);
+    const kinds = new Set(emitted.map((e) => e.event));
+    for (const k of ['dataset', 'model', 'state', 'metrics', 'epoch'] as const) expect(kinds.has(k), k).toBe(true);
+    for (const e of emitted) expect(v.safeParse(events[e.event], e.payload).success, `${e.event} event ${JSON.stringify(e.payload).slice(0, 200)}`).toBe(true);
+    expect(emitted.filter((e) => e.event === 'epoch')).toHaveLength(3);
+
+    // The trained weights are the current ones: predictions changed and still match the file.
+    const after = await predictOf();
+    expect(after).not.toEqual(before);
+    const file1 = await exportedFile();
+    expect(file1.training).toMatchObject({ epochs: 3, seed: 7 });
+    rows.forEach((r, i) => forward(file1, r).forEach((p, k) => expect(after[i * 3 + k]).toBeCloseTo(p, 5)));
+
+    const checks = value<{ tensor: string; maxRelError: number; checked: number }[]>(await s.call('gradientCheck', { samples: 3 }));
+    expect(checks.map((c) => c.tensor)).toEqual(['hidden.weight', 'hidden.bias', 'output.weight', 'output.bias']);
+    for (const c of checks) expect(c.maxRelError, c.tensor).toBeLessThan(1e-6);
+
+    const sample = value<{ count: number; probabilities: number[]; predicted: number; features: ArrayBuffer }>(await s.call('validationSample', { index: 29 }));
+    expect(sample.count).toBe(30);
+    expect(sample.predicted).toBe(sample.probabilities.indexOf(Math.max(...sample.probabilities)));
+    expect(new Float32Array(sample.features)).toHaveLength(4);
+    expect(await s.call('validationSample', { index: 30 })).toEqual(inputError('validationSample: index 30 is out of range; the validation split has 30 rows'));
+
+    // Import into fresh services: the same predictions.
+    const other = services().s;
+    const info = value<{ source: string; parameters: number; labels: string[] }>(
+      await other.call('importWeights', { name: 'iris.weights.json', text: JSON.stringify(file1) }),
+    );
+    expect(info).toMatchObject({ source: 'import', parameters: 27, labels: ['setosa', 'versicolor', 'virginica'] });
+    const p = value<{ probabilities: ArrayBuffer }>(await other.call('predict', { inputs: new Float32Array(rows.flat()).buffer, rows: 2 }));
+    expect(Array.from(new Float32Array(p.probabilities))).toEqual(after);
+    expect(await other.call('predict', { inputs: new Float32Array(5).buffer, rows: 2 })).toEqual(
+      inputError('predict: inputs hold 5 numbers; expected 2 rows x 4 = 8 float32 values'),
+    );
+    expect(await other.call('importWeights', { name: 'broken.json', text: '{"format": "backprop-studio.weights"' })).toMatchObject(inputError(/^broken.json: /));
+    expect(value(await other.call('getStatus', undefined))).toMatchObject({ model: { source: 'import' } }); // kept after the bad file
+  });
+
+  it('reset gives the same initial weights for the same seed', async () => {
+    const { s } = services();
+    value(await s.call('loadDataset', { source: { kind: 'builtin', name: 'xor', rows: 40 } }));
+    value(await s.call('prepare', { spec: MLP, valSplit: 0, normalize: 'none', seed: 3 }));
+    const initial = JSON.parse(value<{ text: string }>(await s.call('exportWeights', undefined)).text).tensors;
+    value(await s.call('start', { optimizer: { kind: 'sgd', lr: 0.5 }, batchSize: 8, epochs: 1, threads: 1, paused: true }));
+    value(await s.call('step', undefined));
+    const stepped = JSON.parse(value<{ text: string }>(await s.call('exportWeights', undefined)).text).tensors;
+    expect(stepped).not.toEqual(initial);
+    value(await s.call('reset', undefined));
+    expect(JSON.parse(value<{ text: string }>(await s.call('exportWeights', undefined)).text).tensors).toEqual(initial);
+  });
+
+  it('exports through the host\'s save dialog when it has one', async () => {
+    const saved: [string, string][] = [];
+    let path: string | null = '/somewhere/w.json';
+    const { s } = services({ saveText: async (name, text) => (saved.push([name, text]), path) });
+    value(await s.call('loadDataset', { source: { kind: 'builtin', name: 'blobs', rows: 30 } }));
+    value(await s.call('prepare', { spec: MLP, valSplit: 0, normalize: 'zscore', seed: 1 }));
+    expect(value(await s.call('exportWeights', undefined))).toMatchObject({ fileName: 'blobs-mlp.weights.json', delivery: 'saved', path: '/somewhere/w.json' });
+    expect(saved[0][0]).toBe('blobs-mlp.weights.json');
+    expect(JSON.parse(saved[0][1]).format).toBe('backprop-studio.weights');
+    path = null;
+    expect(value(await s.call('exportWeights', undefined))).toMatchObject({ delivery: 'cancelled' });
+  });
+});
