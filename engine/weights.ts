@@ -107,7 +107,12 @@ function float64ToString(x: number): string {
 function tensorsJson(model: Model, values: ArrayLike<number>, write: (x: number) => string): string {
   const lines = model.tensors.map(({ name, shape, offset, size }) => {
     const data: string[] = new Array(size);
-    for (let i = 0; i < size; i++) data[i] = write(values[offset + i]);
+    for (let i = 0; i < size; i++) {
+      const x = values[offset + i];
+      // A diverged run must not produce a file that cannot be read back.
+      if (!Number.isFinite(x)) throw new Error(`${name}: data[${i}] is ${x}; a weights or gradient file holds finite numbers only`);
+      data[i] = write(x);
+    }
     return `    { "name": ${JSON.stringify(name)}, "shape": ${JSON.stringify(shape)}, "data": [${data.join(', ')}] }`;
   });
   return `[\n${lines.join(',\n')}\n  ]`;
@@ -121,6 +126,14 @@ function fileJson(fields: [string, string | undefined][]): string {
 
 /** The weights file. Parameters are written as float32 (the file's precision), bit-exact. */
 export function weightsToJson(model: Model, extras: WeightsExtras = {}): string {
+  // The extras must read back too (no NaN metric, say): check them as a reader would. A failure
+  // here is the program's fault, not the user's, hence a plain Error.
+  const { labels, normalization, training } = extras;
+  try {
+    parseOrThrow(v.partial(v.pick(WeightsFileSchema, ['labels', 'normalization', 'training'])), { labels, normalization, training }, 'weightsToJson');
+  } catch (e) {
+    throw new Error((e as Error).message);
+  }
   const json = (x: unknown) => (x === undefined ? undefined : JSON.stringify(x));
   return fileJson([
     ['format', json(WEIGHTS_FORMAT)],
@@ -192,6 +205,10 @@ export function parseWeights(text: string, source: string): { spec: ModelSpec; p
     const vectors: [string, number[]][] = norm.kind === 'zscore' ? [['mean', norm.mean], ['std', norm.std]] : [['min', norm.min], ['max', norm.max]];
     for (const [name, vector] of vectors) {
       if (vector.length !== inputs) fail(`normalization.${name}: expected ${inputs} values (the model's inputs), got ${vector.length}`);
+    }
+    if (norm.kind === 'minmax') {
+      const j = norm.max.findIndex((max, j) => max < norm.min[j]);
+      if (j >= 0) fail(`normalization.max[${j}]: expected at least min[${j}] (${norm.min[j]}), got ${norm.max[j]}`);
     }
   }
   const { labels, normalization, training, createdBy, createdAt } = file;

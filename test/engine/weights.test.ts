@@ -139,6 +139,7 @@ describe('weights file', () => {
     ['a numeric label', () => text((f) => { f.labels = ['cat', 2]; }), 'w.json: labels[1]: expected a class name, got 2'],
     ['short normalization', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 0, 0], max: [1, 1] }; }), 'w.json: normalization.max: expected 3 values (the model\'s inputs), got 2'],
     ['a zero std', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [1, 0, 1] }; }), 'w.json: normalization.std[1]: expected a positive standard deviation, got 0'],
+    ['min above max', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 2, 0], max: [1, 1, 1] }; }), 'w.json: normalization.max[1]: expected at least min[1] (2), got 1'],
     ['an unknown normalization', () => text((f) => { f.normalization = { kind: 'l2' }; }), 'w.json: normalization.kind: expected null or a normalization with "kind" "zscore" or "minmax", got "l2"'],
     ['a bad optimizer', () => text((f) => { f.training = { epochs: 1, seed: 1, optimizer: { kind: 'rmsprop', lr: 0.1 } }; }), 'w.json: training.optimizer.kind: expected one of "sgd", "momentum", "adam", got "rmsprop"'],
     ['an accuracy of 97', () => text((f) => { f.training = { epochs: 1, seed: 1, optimizer: { kind: 'sgd', lr: 0.1 }, metrics: { valAccuracy: 97 } }; }), 'w.json: training.metrics.valAccuracy: expected a number in [0, 1], got 97'],
@@ -193,5 +194,17 @@ describe('batch file', () => {
     ['{"inputs": [[1, 2, 3]]\n "labels": [0]}', 'b.json: invalid JSON at line 2, column 2: expected "," or "}", got "\\""'],
   ])('rejects %s', (batch, message) => {
     expect(errorOf(() => parseBatch(batch, 'b.json', model))).toBe(message);
+  });
+});
+
+describe('weightsToJson refuses to write what could not be read back', () => {
+  it('non-finite parameters and extras', () => {
+    const model = tinyModel();
+    expect(() => weightsToJson(model, { training: { epochs: 1, seed: 1, optimizer: { kind: 'sgd', lr: 0.1 }, metrics: { trainLoss: NaN } } }))
+      .toThrow('weightsToJson: training.metrics.trainLoss: expected a finite number, got NaN');
+    expect(() => weightsToJson(model, { normalization: { kind: 'zscore', mean: [0, 0, 0], std: [1, 0, 1] } }))
+      .toThrow('weightsToJson: normalization.std[1]: expected a positive standard deviation, got 0');
+    model.params[20] = Infinity;
+    expect(() => weightsToJson(model)).toThrow('output.weight: data[4] is Infinity; a weights or gradient file holds finite numbers only');
   });
 });
