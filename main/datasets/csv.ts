@@ -4,7 +4,6 @@
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
-import { assertText } from './files.ts';
 
 export interface CsvOptions {
   /** The label column: a header name, or a 1-based column number (as error messages count). Default: the last. */
@@ -16,9 +15,9 @@ export interface CsvOptions {
 }
 
 const CHUNK_BYTES = 1 << 20;
+const NON_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i; // numbers, but no data
 
 export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOptions = {}): Promise<Dataset> {
-  assertText(bytes, source, 'CSV');
   const tabs = /\.(tsv|tab)$/i.test(source);
   let firstRow: string[] | null = null; // held back until the second row says whether it is a header
   let firstAt = 0;
@@ -79,7 +78,7 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
       // +'' and +' ' are 0, +'abc' is NaN; 'NaN', 'Infinity' parse but are no data.
       if (v === 0 && cell.trim() === '') throw new DatasetError(`${source}: ${where(j)}: missing value`);
       if (!Number.isFinite(v)) {
-        const what = /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(cell) ? 'a finite number' : 'a number';
+        const what = NON_FINITE.test(cell) ? 'a finite number' : 'a number';
         throw new DatasetError(`${source}: ${where(j)}: expected ${what}, got ${quote(cell)}`);
       }
       features![offset++] = v;
@@ -121,7 +120,7 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
   if (failure) throw failure;
 
   if (columns === 0) {
-    if (firstRow === null) throw new DatasetError(`${source}: empty file; expected rows of comma-separated numbers with a label column`);
+    if (firstRow === null) throw new DatasetError(`${source}: no rows, only blank lines`);
     start(firstRow, null);
   }
   const rows = labelValues.length;
@@ -137,7 +136,7 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
  *  or when no cell of it is a number (a file of one row), or when the label column is named. */
 function isHeader(first: string[], second: string[] | null, labelColumn: string | number | undefined): boolean {
   if (typeof labelColumn === 'string' && !/^\d+$/.test(labelColumn.trim())) return true;
-  const text = (cell: string | undefined) => cell !== undefined && cell.trim() !== '' && !Number.isFinite(+cell);
+  const text = (cell: string | undefined) => cell !== undefined && cell.trim() !== '' && !Number.isFinite(+cell) && !NON_FINITE.test(cell);
   if (second) return first.some((cell, j) => text(cell) && second[j] !== undefined && !text(second[j]) && second[j].trim() !== '');
   return first.every(text);
 }

@@ -60,7 +60,8 @@ const HIDDEN = /^\.|^(Thumbs\.db|desktop\.ini)$/i;
 
 /**
  * A file or a folder on disk as dropped files. A folder is read two levels deep (class
- * sub-folders); relative paths start with the folder's own name, as a dropped folder's do.
+ * sub-folders); relative paths start with the folder's own name, as a dropped folder's do. A
+ * file keeps the path as given, which is what its error messages then name.
  * An IDX file brings its partner from the same folder (images <-> labels).
  */
 export async function filesFromPath(path: string, maxBytes: number): Promise<DroppedFile[]> {
@@ -75,7 +76,7 @@ export async function filesFromPath(path: string, maxBytes: number): Promise<Dro
       const found = siblings.find((s) => s === partner || s === `${partner}.gz` || `${s}.gz` === partner);
       if (found) paths.push(join(dirname(path), found));
     }
-    return readAll(paths.map((p) => ({ path: p, relativePath: basename(p) })), path, maxBytes);
+    return readAll(paths.map((p) => ({ path: p, relativePath: p })), path, maxBytes);
   }
   const root = basename(path);
   const entries: { path: string; relativePath: string }[] = [];

@@ -4,7 +4,7 @@
 import { BUILTINS, loadBuiltin, type BuiltinSource } from './builtins.ts';
 import { parseCsv } from './csv.ts';
 import { DatasetError, quote, type Dataset } from './dataset.ts';
-import { bytesOf, checkSize, DEFAULT_MAX_BYTES, filesFromPath, gunzip, idxKind, idxPairKey, isGzip, type DroppedFile } from './files.ts';
+import { assertText, bytesOf, checkSize, DEFAULT_MAX_BYTES, filesFromPath, gunzip, idxKind, idxPairKey, isGzip, type DroppedFile } from './files.ts';
 import { isIdx, parseIdxPair } from './idx.ts';
 import { decodeImageFolder, isImageName } from './images.ts';
 import { parseJsonDataset } from './json.ts';
@@ -79,12 +79,13 @@ async function loadFile(file: DroppedFile, options: LoadOptions, maxBytes: numbe
     name = name.replace(/\.gz$/i, '');
   }
   if (bytes.length === 0) throw new DatasetError(`${source}: empty file`);
-  if (/\.json$/i.test(name) || (!/\.(csv|tsv|tab|txt)$/i.test(name) && firstNonSpace(bytes) === 0x7b /* { */)) {
-    return parseJsonDataset(bytes, source, options);
-  }
   if (isIdx(bytes)) {
     throw new DatasetError(`${source}: an IDX file needs its partner (images with labels): load both files, or their folder`);
   }
+  const json = /\.json$/i.test(name);
+  const delimited = /\.(csv|tsv|tab|txt)$/i.test(name);
+  assertText(bytes, source, json ? 'JSON' : delimited ? name.slice(name.lastIndexOf('.') + 1).toUpperCase() : 'CSV, TSV or JSON');
+  if (json || (!delimited && firstNonSpace(bytes) === 0x7b /* { */)) return parseJsonDataset(bytes, source, options);
   return parseCsv(bytes, source, options);
 }
 

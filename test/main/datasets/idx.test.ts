@@ -1,0 +1,101 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../../main/datasets/index.ts';
+import { expectDatasetError, file, rowsOf } from './helpers.ts';
+
+/** An IDX file written by hand from the format's definition: magic 0,0,type,dims; big-endian dims; data. */
+function idx(dims: number[], data: number[], type = 0x08): Uint8Array {
+  const bytes = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(bytes.buffer);
+  bytes.set([0, 0, type, dims.length]);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  bytes.set(data, 4 + 4 * dims.length);
+  return bytes;
+}
+
+// Three 2x3 images and their labels.
+const pixels = [0, 1, 2, 3, 4, 255, 10, 20, 30, 40, 50, 60, 7, 7, 7, 7, 7, 7];
+const images = idx([3, 2, 3], pixels);
+const labels = idx([3], [2, 0, 2]);
+
+describe('IDX', () => {
+  it('loads an images/labels pair found by name, in either order, with pixel values kept (0..255)', async () => {
+    const ds = await loadDataset({
+      files: [file('t-labels-idx1-ubyte', labels), file('t-images-idx3-ubyte', images), file('README.txt', 'ignored')],
+    });
+    expect(ds).toMatchObject({ kind: 'image', rows: 3, shape: [1, 2, 3], classNames: ['0', '1', '2'] });
+    expect(rowsOf(ds)).toEqual([pixels.slice(0, 6), pixels.slice(6, 12), pixels.slice(12)]);
+    expect(Array.from(ds.labels)).toEqual([2, 0, 2]);
+  });
+
+  it('reads gzipped files, Kaggle-style names, and picks the training pair among train and t10k', async () => {
+    const ds = await loadDataset({
+      files: [
+        file('t10k-images-idx3-ubyte.gz', gzipSync(idx([2, 1, 1], [9, 9]))),
+        file('t10k-labels-idx1-ubyte.gz', gzipSync(idx([2], [0, 1]))),
+        file('train-images.idx3-ubyte.gz', gzipSync(images)),
+        file('train-labels.idx1-ubyte.gz', gzipSync(labels)),
+      ],
+    });
+    expect(ds.rows).toBe(3);
+    expect(rowsOf(ds)[1]).toEqual(pixels.slice(6, 12));
+  });
+
+  it('finds the partner of a file given by path, and loads a folder holding the pair', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bps-idx-'));
+    mkdirSync(join(dir, 'digits'));
+    writeFileSync(join(dir, 'digits', 'train-images-idx3-ubyte'), images);
+    writeFileSync(join(dir, 'digits', 'train-labels-idx1-ubyte.gz'), gzipSync(labels));
+    for (const path of [join(dir, 'digits', 'train-images-idx3-ubyte'), join(dir, 'digits')]) {
+      const ds = await loadDataset({ path });
+      expect(Array.from(ds.labels)).toEqual([2, 0, 2]);
+    }
+  });
+
+  const pair = (imagesBytes: Uint8Array, labelsBytes: Uint8Array) =>
+    loadDataset({ files: [file('x-images-idx3-ubyte', imagesBytes), file('x-labels-idx1-ubyte', labelsBytes)] });
+
+  it('rejects a wrong magic number, naming what was expected', async () => {
+    await expectDatasetError(pair(labels, labels), 'x-images-idx3-ubyte: wrong magic number 0x00000801 at byte offset 0; expected 0x00000803 for IDX images');
+    await expectDatasetError(
+      pair(idx([3, 2, 3], pixels, 0x0d), labels),
+      'x-images-idx3-ubyte: wrong magic number 0x00000d03 at byte offset 0; expected 0x00000803 for IDX images (only unsigned-byte data is supported)',
+    );
+    await expectDatasetError(pair(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), labels), 'x-images-idx3-ubyte: wrong magic number 0x01020304 at byte offset 0; expected 0x00000803 for IDX images');
+  });
+
+  it('rejects truncated data and headers, and bytes after the data', async () => {
+    await expectDatasetError(
+      pair(images.subarray(0, images.length - 5), labels),
+      'x-images-idx3-ubyte: truncated at byte offset 29: the header announces 3x2x3 bytes of images, ending at byte 34',
+    );
+    await expectDatasetError(pair(images.subarray(0, 10), labels), 'x-images-idx3-ubyte: truncated at byte offset 10: the IDX header needs 16 bytes');
+    await expectDatasetError(pair(images, new Uint8Array([...labels, 1])), 'x-labels-idx1-ubyte: 1 unexpected bytes after the labels data, from byte offset 11');
+  });
+
+  it('rejects counts that disagree, a lone file, a broken gzip, and a single class', async () => {
+    await expectDatasetError(pair(images, idx([2], [0, 1])), 'x-labels-idx1-ubyte: 2 labels for the 3 images of x-images-idx3-ubyte');
+    await expectDatasetError(
+      loadDataset({ files: [file('x-images-idx3-ubyte', images)] }),
+      'x-images-idx3-ubyte: no matching IDX labels (*-labels-idx1-ubyte) file next to it; load both files, or their folder',
+    );
+    const gz = gzipSync(labels);
+    gz[12] ^= 0xff; // corrupt the deflate stream
+    await expectDatasetError(
+      loadDataset({ files: [file('x-images-idx3-ubyte', images), file('x-labels-idx1-ubyte.gz', gz)] }),
+      'x-labels-idx1-ubyte.gz: not a valid gzip file (invalid distance)',
+    );
+    await expectDatasetError(pair(images, idx([3], [4, 4, 4])), 'x-labels-idx1-ubyte: every row has the same label "4"; a classifier needs at least two classes');
+  });
+
+  it('refuses a gzip announcing more than the size limit before inflating it', async () => {
+    const bomb = gzipSync(new Uint8Array(1 << 20));
+    await expectDatasetError(
+      loadDataset({ files: [file('x-images-idx3-ubyte.gz', bomb), file('x-labels-idx1-ubyte', labels)] }, { maxBytes: 100_000 }),
+      'x-images-idx3-ubyte.gz (uncompressed): 1 MiB is over the 97.7 KiB limit for a dataset (maxBytes)',
+    );
+  });
+});

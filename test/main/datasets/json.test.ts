@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { expectDatasetError, loadText, rowsOf } from './helpers.ts';
+
+describe('JSON batch files', () => {
+  it('loads inputs with labels as class indices', async () => {
+    const ds = await loadText('batch.json', '{ "inputs": [[1, 2.5], [3, -4]], "labels": [1, 0] }');
+    expect(ds).toMatchObject({ rows: 2, shape: [2], kind: 'tabular', classNames: ['0', '1'] });
+    expect(rowsOf(ds)).toEqual([[1, 2.5], [3, -4]]);
+    expect(Array.from(ds.labels)).toEqual([1, 0]);
+    expect(ds.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('loads labels as class names, sorted, and sniffs JSON without the extension', async () => {
+    const ds = await loadText('batch', '  {"inputs": [[0], [1], [2]], "labels": ["dog", "cat", "dog"]}');
+    expect(ds.classNames).toEqual(['cat', 'dog']);
+    expect(Array.from(ds.labels)).toEqual([1, 0, 1]);
+  });
+
+  it('treats a "__proto__" key as plain data: nothing changes, nothing is polluted', async () => {
+    const ds = await loadText('p.json', '{"__proto__": {"inputs": [[9]], "polluted": true}, "inputs": [[1], [2]], "labels": [0, 1]}');
+    expect(rowsOf(ds)).toEqual([[1], [2]]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await expectDatasetError(
+      loadText('q.json', '{"__proto__": {"inputs": [[1], [2]], "labels": [0, 1]}}'),
+      'q.json: inputs: expected an array of rows, got nothing',
+    );
+  });
+
+  const cases: [string, string, string][] = [
+    ['trunc.json', '{"inputs": [[1, 2], [3', 'trunc.json: truncated JSON: the text ends at byte offset 22 inside an unfinished value'],
+    ['trunc2.json', '{"inputs": [[1, 2], [3, 4]], "labels": [0, ', 'trunc2.json: truncated JSON: the text ends at byte offset 43 inside an unfinished value'],
+    ['syntax.json', '{"inputs": [[1, 2]],\n "labels": [0,, 1]}', 'syntax.json: invalid JSON at byte offset 35 (line 2): Unexpected token \',\''],
+    ['comma.json', '{"inputs": [[1]], "labels": [0],}', 'comma.json: invalid JSON at byte offset 32 (line 1): Expected double-quoted property name'],
+    ['utf8.json', '{"ä": 1, "inputs": x}', 'utf8.json: invalid JSON at byte offset 20 (line 1): Unexpected token \'x\''],
+    ['count.json', '{"inputs": [[1], [2], [3]], "labels": [0, 1]}', 'count.json: 2 labels for 3 input rows; expected one label per row'],
+    ['ragged.json', '{"inputs": [[1, 2], [3]], "labels": [0, 1]}', 'ragged.json: inputs[1]: 1 values, expected 2 like inputs[0]'],
+    ['cell.json', '{"inputs": [[1, 2], [3, "4"]], "labels": [0, 1]}', 'cell.json: inputs[1][1]: expected a number, got "4"'],
+    ['null.json', '{"inputs": [[1, 2], [3, null]], "labels": [0, 1]}', 'null.json: inputs[1][1]: expected a number, got null'],
+    ['array.json', '[[1, 2]]', 'array.json: expected an object { "inputs": [[...]], "labels": [...] }, got an array'],
+    ['nolabels.json', '{"inputs": [[1, 2]]}', 'nolabels.json: labels: expected an array of class indices or names, got nothing'],
+    ['norows.json', '{"inputs": [], "labels": []}', 'norows.json: inputs: no rows'],
+    ['neg.json', '{"inputs": [[1], [2]], "labels": [0, -2]}', 'neg.json: labels[1]: a label must be a class name or a non-negative integer, got "-2"'],
+    ['frac.json', '{"inputs": [[1], [2]], "labels": [0, 0.5]}', 'frac.json: labels[1]: a label must be a class name or a non-negative integer, got "0.5"'],
+    ['obj.json', '{"inputs": [[1], [2]], "labels": [0, {}]}', 'obj.json: labels[1]: expected a class index or name, got an object'],
+    ['one.json', '{"inputs": [[1], [2]], "labels": [3, 3]}', 'one.json: every row has the same label "3"; a classifier needs at least two classes'],
+    ['empty.json', '', 'empty.json: empty file'],
+    ['bin.json', '{\x00\x01', 'bin.json: binary data (byte 0x00 at byte offset 1), not a JSON text file'],
+  ];
+  for (const [name, text, message] of cases) {
+    it(message, () => expectDatasetError(loadText(name, text), message));
+  }
+});
