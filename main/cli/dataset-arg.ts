@@ -1,7 +1,9 @@
-// `--dataset <builtin | path>` and the model spec completed from it, for train, eval and predict.
+// `--dataset <builtin | path>`, the model spec completed from it, and rows made ready for a
+// trained model: for train, eval and predict.
 import { InputError } from '../../engine/errors.ts';
-import { parseSpec, type ModelSpec } from '../../engine/spec.ts';
-import { BUILTINS, loadDataset, type Dataset } from '../datasets/index.ts';
+import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
+import type { Normalization } from '../../engine/weights.ts';
+import { applyNormalization, BUILTINS, loadDataset, prepareDataset, type Dataset } from '../datasets/index.ts';
 
 export async function loadDatasetArg(arg: string, labelColumn: string | undefined): Promise<Dataset> {
   const builtin = BUILTINS.find((b) => b.name === arg);
@@ -21,4 +23,26 @@ export function completeSpec(value: unknown, source: string, ds: Dataset, preset
   if (spec.type === 'lenet5' && spec.inputShape === undefined) spec.inputShape = [1, 32, 32];
   fill('classes', ds.classNames.length);
   return parseSpec(spec, source);
+}
+
+/** The rows as the model saw its training rows: classes renumbered to the weights' labels (by
+ *  name), images padded for LeNet-5, the weights' normalization applied. */
+export function modelInputs(ds: Dataset, weights: { spec: ModelSpec; labels?: string[]; normalization?: Normalization }): Dataset {
+  const { spec, labels } = weights;
+  let relabelled = ds;
+  if (labels && !ds.classNames.every((name, c) => labels[c] === name)) {
+    const map = ds.classNames.map((name) => labels.indexOf(name));
+    const newLabels = new Int32Array(ds.rows);
+    for (let i = 0; i < ds.rows; i++) {
+      const c = map[ds.labels[i]];
+      if (c < 0) {
+        throw new InputError(`${ds.name}: class ${JSON.stringify(ds.classNames[ds.labels[i]])} is not among the model's labels (${labels.join(', ')})`);
+      }
+      newLabels[i] = c;
+    }
+    relabelled = { ...ds, labels: newLabels, classNames: labels };
+  }
+  const { train } = prepareDataset(relabelled, { spec, normalize: 'none' });
+  applyNormalization(train.features, inputSize(spec), weights.normalization ?? null);
+  return train;
 }

@@ -1,0 +1,68 @@
+// `predict`: a weights file's class and probabilities for each input row or image.
+import Papa from 'papaparse';
+import { InputError } from '../../../engine/errors.ts';
+import { Model } from '../../../engine/model.ts';
+import { parseWeights } from '../../../engine/weights.ts';
+import type { Dataset } from '../../datasets/index.ts';
+import { noPositionals, readText, required } from '../args.ts';
+import { loadDatasetArg, modelInputs } from '../dataset-arg.ts';
+import type { Command } from '../index.ts';
+
+const TOP = 3;
+
+export const command: Command = {
+  summary: 'print the predicted class and probabilities for each input',
+  usage: `usage: npm run cli -- predict --weights FILE --input FILE
+
+  --weights  a weights file (from train --out)
+  --input    a CSV/TSV of feature rows without labels (the model's inputs per row; for LeNet-5
+             784 or 1,024 pixel values of a 28x28 or 32x32 image), or any dataset train takes
+             (an image folder, IDX, JSON batch); the weights file's normalization is applied`,
+  options: { weights: { type: 'string' }, input: { type: 'string' } },
+  async run(values, positionals) {
+    noPositionals(positionals, 'predict');
+    const weightsPath = required(values, 'weights', 'predict');
+    const input = required(values, 'input', 'predict');
+    const weights = parseWeights(readText(weightsPath, '--weights'), weightsPath);
+    const model = Model.create(weights.spec, { params: weights.params });
+    const names = weights.labels ?? Array.from({ length: model.classes }, (_, c) => String(c));
+    const unlabelled = /\.(csv|tsv|txt)$/i.test(input);
+    const raw = unlabelled ? featureRows(readText(input, '--input'), input, model.inputSize, names) : await loadDatasetArg(input, undefined);
+    const ds = modelInputs(raw, { ...weights, labels: names });
+    const probabilities = model.predict(ds.features, ds.rows);
+    for (let r = 0; r < ds.rows; r++) {
+      const p = Array.from(probabilities.subarray(r * model.classes, (r + 1) * model.classes));
+      const ranked = p.map((q, c) => ({ q, c })).sort((a, b) => b.q - a.q);
+      const top = ranked.slice(0, TOP).map(({ q, c }) => `${names[c]} ${q.toFixed(4)}`).join(', ');
+      const truth = unlabelled ? '' : ` (labelled ${names[ds.labels[r]]})`;
+      console.log(`${r + 1}: ${names[ranked[0].c]}${truth}  [${top}]`);
+    }
+  },
+};
+
+/** Rows of numbers, a header row allowed; LeNet-5 takes 28x28 images (padded) as well as 32x32. */
+function featureRows(text: string, source: string, inputSize: number, names: string[]): Dataset {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
+  let rows = parsed.data;
+  if (rows.length > 0 && rows[0].every((cell) => Number.isNaN(Number(cell)))) rows = rows.slice(1);
+  if (rows.length === 0) throw new InputError(`${source}: no rows to predict`);
+  const width = rows[0].length;
+  const sizes = inputSize === 1024 ? [1024, 784] : [inputSize];
+  if (!sizes.includes(width)) {
+    throw new InputError(`${source}: row 1: expected ${sizes.join(' or ')} numbers (the model's inputs), got ${width}`);
+  }
+  const features = new Float32Array(new SharedArrayBuffer(rows.length * width * 4));
+  rows.forEach((row, r) => {
+    if (row.length !== width) throw new InputError(`${source}: row ${r + 1}: expected ${width} numbers like row 1, got ${row.length}`);
+    row.forEach((cell, c) => {
+      const x = cell.trim() === '' ? NaN : Number(cell);
+      if (!Number.isFinite(x)) throw new InputError(`${source}: row ${r + 1}, column ${c + 1}: expected a number, got ${JSON.stringify(cell)}`);
+      features[r * width + c] = x;
+    });
+  });
+  const side = Math.sqrt(width);
+  return {
+    name: source, features, labels: new Int32Array(rows.length), rows: rows.length, classNames: names,
+    ...(inputSize === 1024 ? { shape: [1, side, side], kind: 'image' as const } : { shape: [width], kind: 'tabular' as const }),
+  };
+}
