@@ -8,7 +8,7 @@ type PathKey = string | number;
 
 /** How a path is written: `hidden[0]`, `tensors[2].shape`. `label` may annotate a prefix, e.g.
  *  the weights file names the tensor: `tensors[2] (output.weight): data[17]`. */
-export function formatPath(keys: PathKey[], label?: (keys: PathKey[]) => string | undefined): string {
+function formatPath(keys: PathKey[], label?: (keys: PathKey[]) => string | undefined): string {
   let out = '';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
