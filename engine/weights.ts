@@ -82,8 +82,10 @@ export interface WeightsExtras {
   createdAt?: string;
 }
 
-/** The shortest decimal that reads back as the same float32 (9 significant digits always do).
- *  Binary search over the digit count: if p digits read back, so do p + 1 (a closer decimal). */
+/** A short decimal that reads back as the same float32: binary search over the digit count for
+ *  the fewest that round-trip (p + 1 digits are at least as close as p, so this is the shortest but
+ *  for rare cases at powers of two, where the float32 interval is lopsided). The result always
+ *  round-trips: the search only ever settles on a count that did, or on 9, which always does. */
 export function float32ToString(x: number): string {
   const f = Math.fround(x);
   if (Object.is(f, -0)) return '-0';
