@@ -36,7 +36,8 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions = 
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if ('path' in source) return loadFiles(await filesFromPath(source.path, maxBytes), source.path, options);
   if (source.files.length === 0) throw new DatasetError('nothing was dropped');
-  return loadFiles(source.files, folderName(source.files) ?? source.files[0].name, options);
+  const files = source.files;
+  return loadFiles(files, folderName(files) ?? (files.length === 1 ? files[0].name : `${files.length} dropped files`), options);
 }
 
 /** A command-line `--dataset` value: a built-in's name, else a path. */

@@ -2,6 +2,8 @@
 import { classCounts, featureSize, type Dataset } from './dataset.ts';
 
 export interface DatasetSummary {
+  name: string;
+  kind: 'tabular' | 'image';
   rows: number;
   shape: number[];
   classNames: string[];
@@ -39,7 +41,7 @@ export function summarize(ds: Dataset): DatasetSummary {
       if (v > featureMax[j]) featureMax[j] = v;
     }
   }
-  return { rows: ds.rows, shape: ds.shape, classNames: ds.classNames, classCounts: classCounts(ds.labels, ds.classNames.length), featureMin, featureMax };
+  return { name: ds.name, kind: ds.kind, rows: ds.rows, shape: ds.shape, classNames: ds.classNames, classCounts: classCounts(ds.labels, ds.classNames.length), featureMin, featureMax };
 }
 
 export function preview(ds: Dataset, count = ds.kind === 'image' ? 16 : 5): DatasetPreview {

@@ -1,0 +1,67 @@
+// `inspect`, run as a user runs it: what it prints for a built-in and a file, and exit code 2 with
+// one line for a bad file.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'bps-inspect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function inspect(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'main/cli/index.ts', 'inspect', ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+describe('cli inspect', () => {
+  it('prints the shape, classes with counts, ranges and first rows of a CSV, label column by name', async () => {
+    const path = join(dir, 'pets.csv');
+    writeFileSync(path, 'kind,weight,height\ndog,30,60\ncat,4,25\ndog,12.5,40\n');
+    const { code, stdout } = await inspect('--dataset', path, '--label-column', 'kind', '--rows', '2');
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        `dataset   ${path} (tabular)`,
+        'rows      3',
+        'shape     [2] (2 features)',
+        'classes   2',
+        '    0  cat                    1',
+        '    1  dog                    2',
+        'features  min .. max',
+        '    1  4 .. 30',
+        '    2  25 .. 60',
+        'first 2 rows (features -> class)',
+        '  30, 60 -> dog',
+        '  4, 25 -> cat',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('draws the first image of mnist in ASCII', async () => {
+    const { code, stdout } = await inspect('--dataset', 'mnist');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual(['dataset   mnist (image)', 'rows      10000', 'shape     [1, 28, 28] (1x28x28 images)', 'classes   10']);
+    expect(lines).toContain('first image (class 0):');
+    const art = lines.slice(lines.indexOf('first image (class 0):') + 1, -1);
+    expect(art).toHaveLength(28);
+    expect(art.every((l) => l.length === 30)).toBe(true);
+    expect(art.join('').replace(/\s/g, '').length).toBeGreaterThan(50); // ink, not a blank square
+  });
+
+  it('exits 2 with one line naming the file, row and column of a bad cell', async () => {
+    const path = join(dir, 'bad.csv');
+    writeFileSync(path, 'x,y,label\n1,2,a\n3,oops,b\n');
+    const { code, stdout, stderr } = await inspect('--dataset', path);
+    expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: `error: ${path}: row 3, column 2 ("y"): expected a number, got "oops"\n` });
+  });
+});

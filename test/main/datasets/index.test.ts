@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../engine/rng.ts';
+import { DatasetError, loadDataset, sourceFromArg } from '../../../main/datasets/index.ts';
+import { expectDatasetError, file, loadText, rowsOf } from './helpers.ts';
+
+function randomBytes(n: number, seed: number): Uint8Array {
+  const rng = new Rng(seed);
+  return Uint8Array.from({ length: n }, () => rng.int(256));
+}
+
+describe('loadDataset: sources and formats', () => {
+  it('takes dropped bytes as an ArrayBuffer too, and gunzips a .csv.gz', async () => {
+    const text = new TextEncoder().encode('1,2,a\n3,4,b\n');
+    const fromBuffer = await loadDataset({ files: [{ name: 'd.csv', bytes: text.slice().buffer }] });
+    const fromGzip = await loadText('d.csv.gz', gzipSync(text));
+    expect(rowsOf(fromBuffer)).toEqual([[1, 2], [3, 4]]);
+    expect(rowsOf(fromGzip)).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('names random binary bytes as binary, whatever the file is called', async () => {
+    for (const [name, format] of [['blob', 'CSV, TSV or JSON'], ['r.csv', 'CSV'], ['r.json', 'JSON'], ['r.tsv', 'TSV']]) {
+      const bytes = randomBytes(4096, name.length);
+      const error = await loadText(name, bytes).catch((e: unknown) => e as Error);
+      expect(error).toBeInstanceOf(DatasetError);
+      const match = /^(.+): binary data \(byte 0x([0-9a-f]{2}) at byte offset (\d+)\), not a (.+) text file$/.exec(error.message);
+      expect(match?.slice(1)).toEqual([name, expect.any(String), expect.any(String), format]);
+      expect(bytes[Number(match![3])]).toBe(parseInt(match![2], 16)); // the byte named is the one there
+    }
+  });
+
+  it('says what is wrong with a broken gzip, a lone IDX file and files that are no dataset together', async () => {
+    const fakeGzip = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 100, 0, 0, 0]);
+    await expectDatasetError(loadText('x.gz', fakeGzip), 'x.gz: not a valid gzip file (invalid block type)');
+    await expectDatasetError(loadText('data', new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1])), 'data: an IDX file needs its partner (images with labels): load both files, or their folder');
+    await expectDatasetError(
+      loadDataset({ files: [file('a.csv', '1,2,a\n', 'drop/a.csv'), file('b.csv', '1,2,a\n', 'drop/b.csv')] }),
+      'drop: 2 files but no images or IDX pair; load one CSV, TSV or JSON file at a time',
+    );
+    await expectDatasetError(loadDataset({ files: [] }), 'nothing was dropped');
+    await expectDatasetError(loadDataset({ files: [file('a.csv', '1,2,a\n'), file('b.csv', '1,2,a\n')] }, { maxBytes: 10 }), '2 dropped files: 12 bytes is over the 10 bytes limit for a dataset (maxBytes)');
+  });
+
+  it('says when a path is missing or an empty folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bps-src-'));
+    await expectDatasetError(loadDataset({ path: join(dir, 'nope.csv') }), `${join(dir, 'nope.csv')}: no such file or folder`);
+    await expectDatasetError(loadDataset({ path: dir }), `${dir}: empty folder`);
+  });
+
+  it('reads a --dataset argument as a built-in name, else a path', () => {
+    expect(sourceFromArg('iris')).toEqual({ builtin: 'iris' });
+    expect(sourceFromArg('iris.csv')).toEqual({ path: 'iris.csv' });
+  });
+});
