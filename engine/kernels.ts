@@ -36,74 +36,60 @@ export function grow<T extends Floats>(buf: T, n: number): T {
 }
 
 /**
- * Plain TypeScript GEMM for both element types. Loop order i-k-j when B is not transposed (the
- * innermost loop streams a row of B into a row of C) and dot products when it is; both work on four
- * rows of C at once so each element of B loaded serves four multiply-adds. No allocation.
+ * Plain TypeScript GEMM for both element types, one loop nest for the four transpose modes (they
+ * only change the strides). C is computed in 4 x 4 tiles whose 16 sums stay in registers for the
+ * whole k loop: each step loads 4 values of op(A) and 4 of op(B) for 16 multiply-adds (twice as fast
+ * here as streaming rows of C through memory). Rows and columns left over at the edges are done in
+ * 1 x 4 tiles and single dot products. Sums are accumulated in double precision. No allocation.
  */
 function gemmTs(transA: boolean, transB: boolean, M: number, N: number, K: number,
   A: Floats, B: Floats, C: Floats, accumulate: boolean): void {
   if (!accumulate) C.fill(0, 0, M * N);
-  // A(i, k) = A[i * rowA + k * colA]
-  const rowA = transA ? 1 : K;
-  const colA = transA ? M : 1;
-  if (transB) {
-    // C(i, j) += sum_k A(i, k) * B[j][k]
-    let i = 0;
-    for (; i + 4 <= M; i += 4) {
-      const a0 = i * rowA, a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
-      const c0 = i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
-      for (let j = 0; j < N; j++) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        let kb = j * K;
-        for (let k = 0, ka = 0; k < K; k++, ka += colA, kb++) {
-          const b = B[kb];
-          s0 += A[a0 + ka] * b;
-          s1 += A[a1 + ka] * b;
-          s2 += A[a2 + ka] * b;
-          s3 += A[a3 + ka] * b;
-        }
-        C[c0 + j] += s0;
-        C[c1 + j] += s1;
-        C[c2 + j] += s2;
-        C[c3 + j] += s3;
-      }
-    }
-    for (; i < M; i++) {
-      const a0 = i * rowA, c0 = i * N;
-      for (let j = 0; j < N; j++) {
-        let s0 = 0;
-        let kb = j * K;
-        for (let k = 0, ka = 0; k < K; k++, ka += colA, kb++) s0 += A[a0 + ka] * B[kb];
-        C[c0 + j] += s0;
-      }
-    }
-    return;
-  }
-  // C[i][:] += A(i, k) * B[k][:]
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const a0 = i * rowA, a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
+  // op(A)(i, k) = A[i * ai + k * ak], op(B)(k, j) = B[k * bk + j * bj]
+  const ai = transA ? 1 : K, ak = transA ? M : 1;
+  const bk = transB ? 1 : N, bj = transB ? K : 1;
+  const M4 = M - (M % 4), N4 = N - (N % 4);
+  for (let i = 0; i < M4; i += 4) {
     const c0 = i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
-    for (let k = 0, ka = 0; k < K; k++, ka += colA) {
-      const x0 = A[a0 + ka], x1 = A[a1 + ka], x2 = A[a2 + ka], x3 = A[a3 + ka];
-      const kb = k * N;
-      for (let j = 0; j < N; j++) {
-        const b = B[kb + j];
-        C[c0 + j] += x0 * b;
-        C[c1 + j] += x1 * b;
-        C[c2 + j] += x2 * b;
-        C[c3 + j] += x3 * b;
+    for (let j = 0; j < N4; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let k = 0, a = i * ai, b = j * bj; k < K; k++, a += ak, b += bk) {
+        const x0 = A[a], x1 = A[a + ai], x2 = A[a + 2 * ai], x3 = A[a + 3 * ai];
+        const y0 = B[b], y1 = B[b + bj], y2 = B[b + 2 * bj], y3 = B[b + 3 * bj];
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
       }
+      C[c0 + j] += s00; C[c0 + j + 1] += s01; C[c0 + j + 2] += s02; C[c0 + j + 3] += s03;
+      C[c1 + j] += s10; C[c1 + j + 1] += s11; C[c1 + j + 2] += s12; C[c1 + j + 3] += s13;
+      C[c2 + j] += s20; C[c2 + j + 1] += s21; C[c2 + j + 2] += s22; C[c2 + j + 3] += s23;
+      C[c3 + j] += s30; C[c3 + j + 1] += s31; C[c3 + j + 2] += s32; C[c3 + j + 3] += s33;
+    }
+    for (let j = N4; j < N; j++) {
+      for (let r = i; r < i + 4; r++) C[r * N + j] += dot(A, r * ai, ak, B, j * bj, bk, K);
     }
   }
-  for (; i < M; i++) {
-    const a0 = i * rowA, c0 = i * N;
-    for (let k = 0, ka = 0; k < K; k++, ka += colA) {
-      const x0 = A[a0 + ka];
-      const kb = k * N;
-      for (let j = 0; j < N; j++) C[c0 + j] += x0 * B[kb + j];
+  for (let i = M4; i < M; i++) {
+    const c = i * N;
+    for (let j = 0; j < N4; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0, a = i * ai, b = j * bj; k < K; k++, a += ak, b += bk) {
+        const x = A[a];
+        s0 += x * B[b]; s1 += x * B[b + bj]; s2 += x * B[b + 2 * bj]; s3 += x * B[b + 3 * bj];
+      }
+      C[c + j] += s0; C[c + j + 1] += s1; C[c + j + 2] += s2; C[c + j + 3] += s3;
     }
+    for (let j = N4; j < N; j++) C[c + j] += dot(A, i * ai, ak, B, j * bj, bk, K);
   }
+}
+
+/** sum over k < K of A[a + k * ak] * B[b + k * bk] */
+function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number, K: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++, a += ak, b += bk) s += A[a] * B[b];
+  return s;
 }
 
 export const tsKernels: Kernels = { gemm: gemmTs, im2col: im2colTs, col2im: col2imTs };
