@@ -24,7 +24,7 @@ describe('loadDataset: sources and formats', () => {
   it('names random binary bytes as binary, whatever the file is called', async () => {
     for (const [name, format] of [['blob', 'CSV, TSV or JSON'], ['r.csv', 'CSV'], ['r.json', 'JSON'], ['r.tsv', 'TSV']]) {
       const bytes = randomBytes(4096, name.length);
-      const error = await loadText(name, bytes).catch((e: unknown) => e as Error);
+      const error = await loadText(name, bytes).then(() => new Error('loaded'), (e: unknown) => e as Error);
       expect(error).toBeInstanceOf(DatasetError);
       const match = /^(.+): binary data \(byte 0x([0-9a-f]{2}) at byte offset (\d+)\), not a (.+) text file$/.exec(error.message);
       expect(match?.slice(1)).toEqual([name, expect.any(String), expect.any(String), format]);
