@@ -1,0 +1,25 @@
+// A bad file dropped on the app: its specific error shows inline, and the dataset stays the one before.
+import { test, expect } from './fixtures.ts';
+import { dropFiles, screenshot } from './ui.ts';
+
+test('a bad CSV shows its specific error and keeps the previous dataset', async ({ app, consoleErrors }) => {
+  const summary = app.getByTestId('dataset-summary');
+  await expect(summary).toContainText('mnist: 10 000 rows'); // loaded at first start
+
+  await dropFiles(app, [{ name: 'ragged.csv', text: 'a,b,label\n1,2,x\n3,4\n5,6,y\n' }]);
+  const error = app.getByTestId('dataset-error');
+  await expect(error).toHaveText('ragged.csv: row 3: expected 3 fields like the first row, got 2');
+  await expect(summary).toContainText('mnist: 10 000 rows');
+  await expect(app.getByTestId('dataset-preview').getByRole('img').first()).toBeVisible(); // still the digits
+  await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Dataset' }) }), 'bad-file');
+
+  await dropFiles(app, [{ name: 'words.csv', text: 'a,b,label\n1,2,x\n3,abc,x\n5,6,y\n' }]);
+  await expect(error).toHaveText('words.csv: row 3, column 2 ("b"): expected a number, got "abc"');
+  await expect(summary).toContainText('mnist: 10 000 rows');
+
+  // a good file then replaces the dataset and clears the error
+  await dropFiles(app, [{ name: 'good.csv', text: 'a,b,label\n1,2,x\n3,4,y\n5,6,y\n7,8,x\n' }]);
+  await expect(summary).toContainText('good.csv: 4 rows, 2 features, 2 classes');
+  await expect(error).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});

@@ -1,0 +1,27 @@
+// The gradient-check panel verifies backprop against finite differences for the current model.
+import { test, expect } from './fixtures.ts';
+import { screenshot } from './ui.ts';
+
+test('the gradient check shows every tensor below 1e-6', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist');
+  // a small, non-default model: tanh hidden layers, sigmoid outputs with binary cross-entropy
+  await app.getByLabel('Hidden layer 1 width', { exact: true }).fill('16');
+  await app.getByLabel('Hidden layer 1 width', { exact: true }).press('Tab');
+  await app.getByLabel('Activation').selectOption('tanh');
+  await app.getByLabel('Output and loss').selectOption({ label: 'sigmoid + binary cross-entropy' });
+
+  await app.getByRole('button', { name: 'Run gradient check' }).click();
+  const table = app.getByTestId('gradcheck-table');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  const tensors = await table.locator('tbody tr td:first-child').allTextContents();
+  expect(tensors).toEqual(['hidden.weight', 'hidden.bias', 'output.weight', 'output.bias']);
+  const errors = (await table.locator('.error-value').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value')))));
+  console.log('gradient check, max relative error per tensor:', tensors.map((t, i) => `${t} ${errors[i].toExponential(2)}`).join(', '));
+  for (const e of errors) {
+    expect(Number.isFinite(e)).toBe(true);
+    expect(e).toBeLessThan(1e-6);
+  }
+  await expect(table.getByText('too large')).toHaveCount(0);
+  await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Gradient check' }) }), 'gradient-check');
+  expect(consoleErrors).toEqual([]);
+});

@@ -1,0 +1,71 @@
+// The LeNet-5 flow on the built-in MNIST: train a small subset, pause and resume, see the
+// confusion matrix, draw a digit and get a prediction. It also measures how responsive the page
+// stays while training (the browser's long-task timeline) and prints it.
+import { test, expect } from './fixtures.ts';
+import { screenshot, setNumber, trainingState } from './ui.ts';
+
+test.use({ viewport: { width: 1400, height: 900 } });
+
+test('LeNet-5: MNIST subset, pause and resume, confusion matrix, a drawn digit predicted', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await app.getByLabel('LeNet-5 (modern)').check();
+  await expect(app.getByTestId('param-total')).toHaveText('61\u2009706'); // LeNet-5 with 10 classes
+  await setNumber(app, 'Train on the first rows only', 2000);
+  await setNumber(app, 'Epochs', 2);
+
+  // Long tasks (> 50 ms on the main thread) while training, from the performance timeline.
+  await app.evaluate(() => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask' });
+  });
+  const started = await app.evaluate(() => performance.now());
+  await app.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(trainingState(app)).toHaveText('running');
+
+  // pause: the step count holds still; resume: it moves on
+  await expect(app.getByTestId('step')).not.toHaveText('0');
+  await app.getByRole('button', { name: 'Pause' }).click();
+  await expect(trainingState(app)).toHaveText('paused');
+  const held = await app.getByTestId('step').textContent();
+  await app.waitForTimeout(700);
+  await expect(app.getByTestId('step')).toHaveText(held!);
+  await app.getByRole('button', { name: 'Resume' }).click();
+  await expect(trainingState(app)).toHaveText(/running|finished/);
+  await expect(trainingState(app)).toHaveText('finished', { timeout: 90_000 });
+  const ended = await app.evaluate(() => performance.now());
+  expect(Number((await app.getByTestId('step').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(Number(held!.replace(/\D/g, '')));
+
+  const tasks = await app.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks);
+  const during = tasks.filter((t) => t.start >= started && t.start <= ended);
+  console.log(
+    `long tasks while training LeNet-5 on MNIST (${((ended - started) / 1000).toFixed(1)} s): ${during.length}` +
+      (during.length ? `, longest ${Math.max(...during.map((t) => t.duration)).toFixed(0)} ms` : ' (no frame over 50 ms)'),
+  );
+  expect(during.length).toBe(0);
+
+  // the confusion matrix of the last epoch, 10 x 10, its counts summing to the validation rows
+  const confusion = app.getByTestId('confusion-matrix');
+  await expect(confusion).toContainText('after epoch 2');
+  const counts = (await confusion.locator('tbody td:not(.accuracy)').allTextContents()).map(Number);
+  expect(counts).toHaveLength(100);
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(2000); // 20 % of 10,000 validation rows
+  await expect(app.getByRole('img', { name: 'c1.weight 1' })).toBeVisible(); // learned filters shown
+
+  // draw a "1" on the pad: a prediction appears
+  const pad = app.getByTestId('draw-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await app.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await app.mouse.down();
+  await app.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.85, { steps: 12 });
+  await app.mouse.up();
+  const prediction = app.locator('.draw').getByTestId('prediction');
+  await expect(prediction).toContainText(/Prediction: \d/);
+  console.log(`drawn stroke: ${await prediction.textContent()}`);
+  await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Live views' }) }), 'lenet-live-views');
+  await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Inference' }) }), 'lenet-inference');
+  expect(consoleErrors).toEqual([]);
+});

@@ -1,0 +1,84 @@
+// The MLP flow, as a user does it: drop a CSV, choose sigmoid and L2, train two epochs, watch the
+// loss fall, export the weights, check the file, re-import it and get the same predictions.
+import { readFileSync } from 'node:fs';
+import { test, expect } from './fixtures.ts';
+import { dropFiles, probabilities, screenshot, setNumber, trainToEnd } from './ui.ts';
+import { parseWeights } from '../../engine/weights.ts';
+import { Model } from '../../engine/model.ts';
+
+/** Two linearly separable classes in the plane, from a fixed LCG so every run sees the same file. */
+function pointsCsv(rows: number): string {
+  let s = 12345;
+  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const lines = ['x1,x2,side'];
+  for (let i = 0; i < rows; i++) {
+    const x1 = next(), x2 = next();
+    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${x1 + 0.5 * x2 > 0 ? 'right' : 'left'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+test.use({ viewport: { width: 1400, height: 900 } });
+
+test('MLP: CSV drop, sigmoid + L2, two epochs, export, re-import, same predictions', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist');
+  await dropFiles(app, [{ name: 'points.csv', text: pointsCsv(300) }]);
+  await expect(app.getByTestId('dataset-summary')).toContainText('points.csv: 300 rows, 2 features, 2 classes');
+
+  await app.getByLabel('Activation').selectOption('sigmoid');
+  await app.getByLabel('Output and loss').selectOption({ label: 'sigmoid + L2' });
+  await expect(app.getByTestId('pairing-explanation')).toContainText('squared distance');
+  await setNumber(app, 'Hidden layer 1 width', 8);
+  await setNumber(app, 'Learning rate', 0.5);
+  await setNumber(app, 'Batch size', 8);
+  await setNumber(app, 'Epochs', 2);
+  await trainToEnd(app);
+
+  // the loss curve has points and falls, step by step and epoch by epoch
+  const curves = app.getByTestId('curves');
+  const points = Number(await curves.getAttribute('data-points'));
+  const first = Number(await curves.getAttribute('data-first-loss'));
+  const last = Number(await curves.getAttribute('data-last-loss'));
+  console.log(`loss curve: ${points} points, ${first} -> ${last}`);
+  expect(points).toBeGreaterThanOrEqual(2); // metrics come throttled (~10/s): a quick run has few
+  expect(last).toBeLessThan(first);
+  const epochLosses = (await app.getByTestId('epoch-table').locator('.train-loss').allTextContents()).map(Number);
+  expect(epochLosses).toHaveLength(2);
+  expect(epochLosses[1]).toBeLessThan(epochLosses[0]);
+  await expect(app.getByTestId('confusion-matrix')).toBeVisible();
+  await screenshot(app, 'mlp-flow');
+
+  // the typed row (the file's first row) and the model's answer for it
+  const typed = app.getByTestId('typed-row');
+  const row = [Number(await typed.getByLabel('x1').inputValue()), Number(await typed.getByLabel('x2').inputValue())];
+  const trained = await probabilities(typed);
+  expect(trained).toHaveLength(2);
+
+  // export: a download in the browser host; the file validates against the weights format
+  const [download] = await Promise.all([app.waitForEvent('download'), app.getByRole('button', { name: 'Export weights…' }).click()]);
+  const text = readFileSync((await download.path())!, 'utf8');
+  const file = parseWeights(text, download.suggestedFilename());
+  expect(file.spec).toMatchObject({ type: 'mlp', inputs: 2, hidden: [8], classes: 2, activation: 'sigmoid', output: 'sigmoid', loss: 'l2' });
+  expect(file.labels).toEqual(['left', 'right']);
+  // the shown probabilities are the file's model's, computed here independently of the app
+  if (file.normalization?.kind !== 'zscore') throw new Error('expected z-score normalisation for a CSV');
+  const { mean, std } = file.normalization;
+  const x = Float32Array.from(row, (v, j) => (v - mean[j]) / std[j]);
+  const expected = Model.create(file.spec, { params: file.params }).predict(x, 1);
+  expect(trained).toEqual(Array.from(expected, (p) => `${(p * 100).toFixed(1)} %`));
+
+  // fresh weights change the answer; importing the file brings it back exactly
+  await app.getByRole('button', { name: 'Reset' }).click();
+  await expect.poll(() => probabilities(typed)).not.toEqual(trained);
+  await app.getByLabel('Weights file').setInputFiles({ name: 'points.weights.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expect(app.getByTestId('weights-message')).toContainText('Imported points.weights.json');
+  await expect.poll(() => probabilities(typed)).toEqual(trained);
+
+  // an invalid weights file gets its specific error, and the imported weights stay
+  const broken = JSON.parse(text);
+  broken.tensors[0].shape = [2, 8];
+  await app.getByLabel('Weights file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+  await expect(app.getByTestId('weights-error')).toHaveText('broken.json: tensors[0] (hidden.weight): shape: expected [8,2], got [2,8]');
+  expect(await probabilities(typed)).toEqual(trained);
+  expect(consoleErrors).toEqual([]);
+});
