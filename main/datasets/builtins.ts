@@ -50,12 +50,14 @@ export async function loadBuiltin(source: BuiltinSource): Promise<Dataset> {
 const IMAGES_FILE = 'mnist-images-idx3-ubyte.gz';
 const LABELS_FILE = 'mnist-labels-idx1-ubyte.gz';
 
-/** resources/ of the repository (from main/datasets/ in source, from out/main/ when bundled: both two
- *  levels down), or Electron's process.resourcesPath in the packaged app (extraResources). */
+/** Electron's process.resourcesPath in the packaged app (extraResources), else resources/ of the
+ *  nearest folder up with a package.json: the repository, from source or from any bundle chunk. */
 function mnistDir(): string {
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged && existsSync(join(packaged, IMAGES_FILE))) return packaged;
-  return fileURLToPath(new URL('../../resources/', import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'resources');
 }
 
 export function mnistFiles(): { images: string; labels: string; present: boolean } {
