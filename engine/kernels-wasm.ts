@@ -1,4 +1,4 @@
-// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM and im2col/col2im of engine/wasm/,
+// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM, im2col/col2im, ReLU and max pooling of engine/wasm/,
 // compiled by scripts/build-wasm.ts to engine/wasm/kernels.wasm. The caller (a worker, a test, a
 // script) reads that file and hands over its bytes or the compiled module, so engine/ stays free of
 // Node imports. Each call copies its operands into the module's memory and its result back out: at
@@ -18,6 +18,9 @@ interface KernelExports {
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean): void;
   im2col(x: number, batch: number, C: number, H: number, W: number, k: number, col: number): void;
   col2im(col: number, batch: number, C: number, H: number, W: number, k: number, dx: number): void;
+  relu(x: number, y: number, n: number): void;
+  reluBackward(y: number, dy: number, dx: number, n: number): void;
+  maxPool(x: number, maps: number, H: number, W: number, n: number, y: number, winner: number): void;
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -31,6 +34,7 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object):
   const memory = exports.memory;
   const operands = align(exports.workspaceEnd()); // below: the module's own packing buffers
   let heap = new Float32Array(memory.buffer);
+  let heapInts = new Int32Array(memory.buffer);
   let top = operands;
 
   /** Room for n floats above the previous operand of this call, filled from `from` if given; its byte offset. */
@@ -40,6 +44,7 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object):
     if (top > memory.buffer.byteLength) {
       memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE));
       heap = new Float32Array(memory.buffer); // growing detached the old buffer
+      heapInts = new Int32Array(memory.buffer);
     }
     if (from) heap.set(from.length === n ? from : from.subarray(0, n), at >> 2);
     return at;
@@ -69,11 +74,31 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object):
       exports.col2im(from, batch, C, H, W, k, to);
       copyOut(to, inputs, dx);
     },
+    relu(x, y, n) {
+      top = operands;
+      const from = place(n, x), to = place(n);
+      exports.relu(from, to, n);
+      copyOut(to, n, y);
+    },
+    reluBackward(y, dy, dx, n) {
+      top = operands;
+      const output = place(n, y), gradient = place(n, dy), to = place(n);
+      exports.reluBackward(output, gradient, to, n);
+      copyOut(to, n, dx);
+    },
+    maxPool(x, maps, H, W, n, y, winner) {
+      top = operands;
+      const outputs = maps * Math.floor(H / n) * Math.floor(W / n);
+      const from = place(maps * H * W, x), to = place(outputs), winners = place(outputs);
+      exports.maxPool(from, maps, H, W, n, to, winners);
+      copyOut(to, outputs, y);
+      winner.set(heapInts.subarray(winners >> 2, (winners >> 2) + outputs));
+    },
   };
 }
 
-/** Makes every float32 matrix product and im2col/col2im in this thread run on WebAssembly SIMD
- *  (float64 stays on the TypeScript kernels). */
+/** Makes every float32 kernel in this thread (products, im2col/col2im, ReLU, max pooling) run on
+ *  WebAssembly SIMD; float64 stays on the TypeScript kernels. */
 export function installWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object): void {
   setKernels(createWasmKernels(wasm));
 }

@@ -10,8 +10,9 @@
 //   view for an offset), with their natural row lengths: A is [M][K], or [K][M] when transA;
 //   B is [K][N], or [N][K] when transB; C is [M][N]. The arrays may be longer than needed; C never
 //   overlaps A or B. All three arrays have the same element type (Float32Array for a float32 kernel).
-//   im2col(x, batch, C, H, W, k, col) and col2im(col, batch, C, H, W, k, dx): as the functions of
-//   those names below, with the same layouts.
+//   im2col(x, batch, C, H, W, k, col), col2im(col, batch, C, H, W, k, dx), relu(x, y, n),
+//   reluBackward(y, dy, dx, n), maxPool(x, maps, H, W, n, y, winner): as the functions of those
+//   names below, with the same layouts and results.
 
 export type DType = 'float32' | 'float64';
 export type Floats = Float32Array | Float64Array;
@@ -22,6 +23,10 @@ export interface Kernels {
   /** As `im2col` and `col2im` below. */
   im2col(x: Floats, batch: number, C: number, H: number, W: number, k: number, col: Floats): void;
   col2im(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void;
+  /** As `relu`, `reluBackward` and `maxPool` below. */
+  relu(x: Floats, y: Floats, n: number): void;
+  reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void;
+  maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void;
 }
 
 /** A zeroed vector of the given element type. */
@@ -92,7 +97,9 @@ function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number,
   return s;
 }
 
-export const tsKernels: Kernels = { gemm: gemmTs, im2col: im2colTs, col2im: col2imTs };
+export const tsKernels: Kernels = {
+  gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, relu: reluTs, reluBackward: reluBackwardTs, maxPool: maxPoolTs,
+};
 
 let float32Kernels: Kernels = tsKernels;
 
@@ -114,6 +121,18 @@ export function im2col(x: Floats, batch: number, C: number, H: number, W: number
 
 export function col2im(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void {
   (dx instanceof Float32Array ? float32Kernels : tsKernels).col2im(col, batch, C, H, W, k, dx);
+}
+
+export function relu(x: Floats, y: Floats, n: number): void {
+  (y instanceof Float32Array ? float32Kernels : tsKernels).relu(x, y, n);
+}
+
+export function reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void {
+  (dx instanceof Float32Array ? float32Kernels : tsKernels).reluBackward(y, dy, dx, n);
+}
+
+export function maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void {
+  (y instanceof Float32Array ? float32Kernels : tsKernels).maxPool(x, maps, H, W, n, y, winner);
 }
 
 /**
@@ -159,6 +178,36 @@ function col2imTs(col: Floats, batch: number, C: number, H: number, W: number, k
             for (let j = 0; j < Wo; j++) dx[d + j] += col[s + j];
           }
         }
+      }
+    }
+  }
+}
+
+/** ReLU forward: y = x where x > 0, else 0. */
+function reluTs(x: Floats, y: Floats, n: number): void {
+  for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+/** ReLU backward from its output: dx = dy where y > 0, else 0. */
+function reluBackwardTs(y: Floats, dy: Floats, dx: Floats, n: number): void {
+  for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+}
+
+/** Max over n x n windows, stride n, of `maps` H x W maps stored one after another (seed eq. 29):
+ *  y gets each window's maximum, winner the index in x of its first maximum in scan order. */
+function maxPoolTs(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void {
+  const outH = Math.floor(H / n), outW = Math.floor(W / n);
+  let out = 0;
+  for (let m = 0; m < maps; m++) {
+    const map = m * H * W;
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++, out++) {
+        let best = map + i * n * W + j * n;
+        for (let a = 0; a < n; a++) {
+          for (let b = 0, at = map + (i * n + a) * W + j * n; b < n; b++, at++) if (x[at] > x[best]) best = at;
+        }
+        winner[out] = best;
+        y[out] = x[best];
       }
     }
   }

@@ -1,6 +1,6 @@
 // Element-wise activation y = f(x); backward dx = dy * f'(x), with f' written in terms of y so the
 // layer keeps only its output (backprop-notes "Activations"; sigmoid' is eq. 22).
-import { type DType, type Floats, floats, grow } from '../kernels.ts';
+import { type DType, type Floats, floats, grow, relu, reluBackward } from '../kernels.ts';
 import { type Layer, ParameterFree, size } from './layer.ts';
 
 export type ActivationKind = 'sigmoid' | 'tanh' | 'relu' | 'identity' | 'scaled-tanh';
@@ -26,7 +26,7 @@ export class Activation extends ParameterFree implements Layer {
     switch (this.kind) {
       case 'sigmoid': for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-x[i])); break; // eq. 21
       case 'tanh': for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); break;
-      case 'relu': for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0; break;
+      case 'relu': relu(x, y, n); break;
       case 'identity': y.set(x.subarray(0, n)); break;
       case 'scaled-tanh': for (let i = 0; i < n; i++) y[i] = A * Math.tanh(S * x[i]); break;
     }
@@ -41,7 +41,7 @@ export class Activation extends ParameterFree implements Layer {
     switch (this.kind) {
       case 'sigmoid': for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]); break; // eq. 22
       case 'tanh': for (let i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]); break;
-      case 'relu': for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0; break;
+      case 'relu': reluBackward(y, dy, dx, n); break;
       case 'identity': dx.set(dy.subarray(0, n)); break;
       case 'scaled-tanh': for (let i = 0; i < n; i++) dx[i] = dy[i] * A * S * (1 - (y[i] / A) * (y[i] / A)); break;
     }

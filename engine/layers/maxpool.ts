@@ -1,6 +1,6 @@
 // Max pooling, N x N windows, stride N (seed eq. 29). Forward remembers each window's winner (the
 // first maximum in scan order on ties); backward sends the whole gradient to it (seed 3.3, item 1).
-import { type DType, type Floats, floats, grow } from '../kernels.ts';
+import { type DType, type Floats, floats, grow, maxPool } from '../kernels.ts';
 import { type Layer, ParameterFree } from './layer.ts';
 
 export class MaxPool extends ParameterFree implements Layer {
@@ -19,25 +19,10 @@ export class MaxPool extends ParameterFree implements Layer {
   }
 
   forward(x: Floats, batch: number): Floats {
-    const { inW, n } = this;
     const [, outH, outW] = this.outShape, maps = batch * this.channels;
     const y = (this.y = grow(this.y, maps * outH * outW));
     if (this.winner.length < y.length) this.winner = new Int32Array(y.length);
-    const winner = this.winner;
-    let out = 0;
-    for (let m = 0; m < maps; m++) {
-      const map = m * this.inH * inW;
-      for (let i = 0; i < outH; i++) {
-        for (let j = 0; j < outW; j++, out++) {
-          let best = map + i * n * inW + j * n;
-          for (let a = 0; a < n; a++) {
-            for (let b = 0, at = map + (i * n + a) * inW + j * n; b < n; b++, at++) if (x[at] > x[best]) best = at;
-          }
-          winner[out] = best;
-          y[out] = x[best];
-        }
-      }
-    }
+    maxPool(x, maps, this.inH, this.inW, this.n, y, this.winner);
     return y;
   }
 

@@ -125,6 +125,38 @@ describe('wasm im2col and col2im match the TypeScript ones exactly', () => {
   }
 });
 
+describe('wasm ReLU and max pooling match the TypeScript ones exactly', () => {
+  it('relu and its backward, on lengths that are not multiples of four, with -0, NaN and ties at 0', () => {
+    const rng = new Rng(5);
+    for (const n of [1, 3, 4, 7, 4704 * 3 + 2]) {
+      const x = random(rng, n), dy = random(rng, n);
+      if (n > 4) { x[0] = -0; x[1] = Number.NaN; x[2] = 0; dy[3] = -0; }
+      const expected = random(rng, n + 1), actual = expected.slice();
+      tsKernels.relu(x, expected, n);
+      wasm.relu(x, actual, n);
+      expect(Array.from(actual)).toEqual(Array.from(expected)); // toEqual tells +0 from -0
+      tsKernels.reluBackward(x, dy, expected, n);
+      wasm.reluBackward(x, dy, actual, n);
+      expect(Array.from(actual)).toEqual(Array.from(expected));
+    }
+  });
+
+  it('max pooling: maxima and winners, with ties, on ragged map sizes', () => {
+    const rng = new Rng(6);
+    for (const [maps, H, W, n] of [[3 * 6, 28, 28, 2], [2 * 16, 10, 10, 2], [2, 7, 9, 2], [3, 9, 6, 3], [1, 5, 5, 1]]) {
+      // quarter steps in [-1, 1]: many ties, which must go to the first position in scan order
+      const x = Float32Array.from({ length: maps * H * W }, () => Math.round(rng.next() * 8 - 4) / 4);
+      const outputs = maps * Math.floor(H / n) * Math.floor(W / n);
+      const expected = random(rng, outputs), actual = expected.slice();
+      const expectedWinner = new Int32Array(outputs), actualWinner = new Int32Array(outputs);
+      tsKernels.maxPool(x, maps, H, W, n, expected, expectedWinner);
+      wasm.maxPool(x, maps, H, W, n, actual, actualWinner);
+      expect(Array.from(actual)).toEqual(Array.from(expected));
+      expect(Array.from(actualWinner)).toEqual(Array.from(expectedWinner));
+    }
+  });
+});
+
 describe('installing the wasm kernels', () => {
   it('routes float32 products to wasm and leaves float64 on the TypeScript kernels', () => {
     const rng = new Rng(7);
