@@ -64,7 +64,13 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
       throw new DatasetError(`${source}: row ${record}: expected ${columns} fields like the first row, got ${row.length}`);
     }
     const n = labelValues.length;
-    if (n === capacity) throw new Error(`CSV row count exceeded its line count (${capacity})`); // countLines is an upper bound
+    if (n === capacity) {
+      // More records than '\n's: the lines end in a lone '\r'. Grow (only then).
+      capacity = 2 * capacity + 1024;
+      const grown = sharedFloats(capacity * (columns - 1));
+      grown.set(features!);
+      features = grown;
+    }
     let offset = n * (columns - 1);
     for (let j = 0; j < columns; j++) {
       const cell = row[j];
@@ -155,8 +161,8 @@ function resolveLabelColumn(option: string | number | undefined, names: string[]
   throw new DatasetError(`${source}: no column named ${quote(name)}${known}`);
 }
 
-/** Lines in the file: an upper bound on its records, known before parsing so the features are
- *  written once into an array of their final size. */
+/** Lines in the file: an upper bound on its records (unless lines end in a lone '\r'), known
+ *  before parsing so that the features are written once into an array of their final size. */
 function countLines(bytes: Uint8Array): number {
   let lines = 0;
   for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;

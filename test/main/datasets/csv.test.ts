@@ -42,6 +42,13 @@ describe('CSV / TSV: what loads', () => {
     expect(multiline.features.buffer.byteLength).toBe(3 * 4); // 4 lines held 3 records: trimmed to size
   });
 
+  it('reads old Mac line ends (a lone CR)', async () => {
+    const ds = await loadText('cr.csv', `x,y,label\r${Array.from({ length: 3000 }, (_, i) => `${i},${-i},${i % 2}`).join('\r')}`);
+    expect(ds.rows).toBe(3000);
+    expect(rowsOf(ds)[2999]).toEqual([2999, -2999]);
+    expect(ds.features.buffer.byteLength).toBe(3000 * 2 * 4);
+  });
+
   it('reads TSV by extension and guesses semicolons', async () => {
     const tsv = await loadText('t.tsv', 'x\ty\tlabel\n1\t2\ta\n3\t4\tb\n');
     const semi = await loadText('s.csv', 'x;y;label\n1;2;a\n3;4;b\n');
