@@ -95,6 +95,7 @@ function fitSpec(spec: ModelSpec, ds: Dataset): ModelSpec {
 
 export class Services {
   private dataset: Dataset | null = null;
+  private datasetSummary: DatasetSummary | null = null; // computed once per load: a pass over all features
   private prepared: PreparedState | null = null;
   private weights: Weights | null = null;
   private session: TrainingSession | null = null;
@@ -139,11 +140,6 @@ export class Services {
     return this.session?.state ?? 'idle';
   }
 
-  private summary(): DatasetSummary | null {
-    if (!this.dataset) return null;
-    const { name, kind } = this.dataset;
-    return { name, kind, ...summarize(this.dataset) };
-  }
 
   private preparedInfo(): PreparedInfo | null {
     const p = this.prepared;
@@ -235,7 +231,7 @@ export class Services {
   private makeHandlers(): Handlers {
     const { emit, hooks = {} } = this.options;
     return {
-      getStatus: async () => ({ state: this.state, dataset: this.summary(), prepared: this.preparedInfo(), model: this.currentModelInfo() }),
+      getStatus: async () => ({ state: this.state, dataset: this.datasetSummary, prepared: this.preparedInfo(), model: this.currentModelInfo() }),
 
       listBuiltins: async () => BUILTINS.map((b) => ({ ...b })),
 
@@ -255,13 +251,14 @@ export class Services {
         // Loaded without error: only now replace the previous dataset and what depended on it.
         await this.endSession();
         this.dataset = ds;
+        this.datasetSummary = summarize(ds);
         this.prepared = null;
-        const summary = this.summary()!;
+        const summary = this.datasetSummary;
         emit('dataset', summary);
         return summary;
       },
 
-      getDatasetSummary: async () => this.summary(),
+      getDatasetSummary: async () => this.datasetSummary,
 
       preview: async (payload: Payload<'preview'>) => {
         if (!this.dataset) throw new InputError('preview: no dataset loaded');
