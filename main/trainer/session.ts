@@ -245,7 +245,7 @@ export class TrainingSession {
 
   /** One step, then paused (from idle or paused). */
   step(): Promise<void> {
-    if (this._state !== 'idle' && this._state !== 'paused') return this.busy;
+    if (this._state !== 'idle' && this._state !== 'paused') return Promise.resolve();
     this.setState('running');
     this.busy = this.guard(async () => {
       const ok = await this.advance(true);
@@ -583,13 +583,13 @@ export class TrainingSession {
   }
 }
 
-/** The model's input size and class count must match the set's. */
+/** The model must take the set's rows and have an output for each of its classes. */
 function checkCompatible(spec: ModelSpec, set: Dataset): void {
   const features = set.shape.reduce((a, b) => a * b, 1);
   if (features !== inputSize(spec)) {
     throw new InputError(`${set.name}: rows have ${features} features, the model expects ${inputSize(spec)}`);
   }
-  if (set.classNames.length !== spec.classes) {
-    throw new InputError(`${set.name}: ${set.classNames.length} classes, the model has ${spec.classes}`);
+  if (set.classNames.length > spec.classes) {
+    throw new InputError(`${set.name}: ${set.classNames.length} classes, the model has only ${spec.classes} outputs`);
   }
 }

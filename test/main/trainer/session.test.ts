@@ -229,10 +229,17 @@ describe('input', () => {
   const config: TrainConfig = { spec: tiny, optimizer: { kind: 'sgd', lr: 0.1 }, batchSize: 8, epochs: 1, seed: 1, threads: 1 };
   it('says what does not fit', async () => {
     await expect(session({ train: blobs(10, 5, 3, 1), config })).rejects.toThrow('blobs: rows have 5 features, the model expects 4');
-    await expect(session({ train: blobs(10, 4, 2, 1), config })).rejects.toThrow('blobs: 2 classes, the model has 3');
+    await expect(session({ train: blobs(10, 4, 4, 1), config })).rejects.toThrow('blobs: 4 classes, the model has only 3 outputs');
     await expect(session({ train: blobs(10, 4, 3, 1), config: { ...config, batchSize: 0 } })).rejects.toThrow('batch size: expected a positive integer, got 0');
     await expect(session({ train: blobs(10, 4, 3, 1), config: { ...config, optimizer: { kind: 'sgd', lr: 0 } } }))
       .rejects.toThrow('learning rate: expected a positive number, got 0');
+  });
+
+  it('trains a model with more outputs than the set has classes', async () => {
+    const { events } = await trainToEnd({ train: blobs(30, 4, 2, 3), config });
+    const [epoch] = epochsOf(events);
+    expect(epoch.confusion).toHaveLength(3);
+    expect(epoch.confusion.flat().reduce((a, b) => a + b)).toBe(30);
   });
 
   it('trains on the first `limit` rows of a seeded shuffle', async () => {
