@@ -65,14 +65,14 @@ const HIDDEN = /^\.|^(Thumbs\.db|desktop\.ini)$/i;
  * An IDX file brings its partner from the same folder (images <-> labels).
  */
 export async function filesFromPath(path: string, maxBytes: number): Promise<DroppedFile[]> {
-  const info = await stat(path).catch(() => {
-    throw new DatasetError(`${path}: no such file or folder`);
+  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new DatasetError(e.code === 'ENOENT' ? `${path}: no such file or folder` : `${path}: cannot read it (${e.code ?? e.message})`);
   });
   if (info.isFile()) {
     const partner = idxPartner(basename(path));
     const paths = [path];
     if (partner) {
-      const siblings = await readdir(dirname(path));
+      const siblings = await fs(dirname(path), () => readdir(dirname(path)));
       const found = siblings.find((s) => s === partner || s === `${partner}.gz` || `${s}.gz` === partner);
       if (found) paths.push(join(dirname(path), found));
     }
@@ -80,12 +80,12 @@ export async function filesFromPath(path: string, maxBytes: number): Promise<Dro
   }
   const root = basename(path);
   const entries: { path: string; relativePath: string }[] = [];
-  for (const entry of await readdir(path, { withFileTypes: true })) {
+  for (const entry of await fs(path, () => readdir(path, { withFileTypes: true }))) {
     if (HIDDEN.test(entry.name)) continue;
     const full = join(path, entry.name);
     if (entry.isFile()) entries.push({ path: full, relativePath: `${root}/${entry.name}` });
     else if (entry.isDirectory()) {
-      for (const inner of await readdir(full, { withFileTypes: true })) {
+      for (const inner of await fs(full, () => readdir(full, { withFileTypes: true }))) {
         if (inner.isFile() && !HIDDEN.test(inner.name)) {
           entries.push({ path: join(full, inner.name), relativePath: `${root}/${entry.name}/${inner.name}` });
         }
@@ -97,12 +97,21 @@ export async function filesFromPath(path: string, maxBytes: number): Promise<Dro
 }
 
 async function readAll(entries: { path: string; relativePath: string }[], source: string, maxBytes: number): Promise<DroppedFile[]> {
-  const sizes = await Promise.all(entries.map(async (e) => (await stat(e.path)).size));
+  const sizes = await Promise.all(entries.map(async (e) => (await fs(e.path, () => stat(e.path))).size));
   sizes.forEach((size, i) => checkSize(size, entries[i].path, maxBytes));
   checkSize(sizes.reduce((a, b) => a + b, 0), source, maxBytes);
   return Promise.all(
-    entries.map(async (e) => ({ name: basename(e.path), relativePath: e.relativePath, bytes: await readFile(e.path) })),
+    entries.map(async (e) => ({ name: basename(e.path), relativePath: e.relativePath, bytes: await fs(e.path, () => readFile(e.path)) })),
   );
+}
+
+/** A file system call whose failure (permissions, a file vanishing) is the user's to fix. */
+async function fs<T>(path: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw new DatasetError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** IDX files are paired by name: train-images-idx3-ubyte <-> train-labels-idx1-ubyte. */
