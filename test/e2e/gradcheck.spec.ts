@@ -10,7 +10,11 @@ test('the gradient check shows every tensor below 1e-6', async ({ app, consoleEr
   await app.getByLabel('Activation').selectOption('tanh');
   await app.getByLabel('Output and loss').selectOption({ label: 'sigmoid + binary cross-entropy' });
 
-  await app.getByRole('button', { name: 'Run gradient check' }).click();
+  // by keyboard alone: Tab to the button, Enter
+  const run = app.getByRole('button', { name: 'Run gradient check' });
+  for (let i = 0; i < 100 && !(await run.evaluate((b) => b === document.activeElement)); i++) await app.keyboard.press('Tab');
+  await expect(run).toBeFocused();
+  await app.keyboard.press('Enter');
   const table = app.getByTestId('gradcheck-table');
   await expect(table).toBeVisible({ timeout: 60_000 });
   const tensors = await table.locator('tbody tr td:first-child').allTextContents();

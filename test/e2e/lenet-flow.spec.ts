@@ -32,11 +32,23 @@ test('LeNet-5: MNIST subset, pause and resume, confusion matrix, a drawn digit p
   const held = await app.getByTestId('step').textContent();
   await app.waitForTimeout(700);
   await expect(app.getByTestId('step')).toHaveText(held!);
+  // Step trains one mini-batch. (The shown count may lag the paused session by a step, metrics
+  // being throttled; a Step's metrics are sent at once, so the second Step counts exactly one.)
+  const count = async () => Number((await app.getByTestId('step').textContent())!.replace(/\D/g, ''));
+  const stepButton = app.getByRole('button', { name: 'Step', exact: true });
+  await stepButton.click();
+  await expect.poll(count).toBeGreaterThan(Number(held!.replace(/\D/g, '')));
+  const before = await count();
+  await stepButton.click();
+  await expect.poll(count).toBe(before + 1);
+  // the learning rate changes while training: the trainer reports the new one
+  await setNumber(app, 'Learning rate', 0.02);
   await app.getByRole('button', { name: 'Resume' }).click();
   await expect(trainingState(app)).toHaveText(/running|finished/);
+  await expect(app.getByTestId('status-lr')).toHaveText('0.02');
   await expect(trainingState(app)).toHaveText('finished', { timeout: 90_000 });
   const ended = await app.evaluate(() => performance.now());
-  expect(Number((await app.getByTestId('step').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(Number(held!.replace(/\D/g, '')));
+  expect(await count()).toBeGreaterThan(before + 1);
 
   const tasks = await app.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks);
   const during = tasks.filter((t) => t.start >= started && t.start <= ended);
@@ -66,6 +78,12 @@ test('LeNet-5: MNIST subset, pause and resume, confusion matrix, a drawn digit p
   await expect(prediction).toContainText(/Prediction: \d/);
   console.log(`drawn stroke: ${await prediction.textContent()}`);
   await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Live views' }) }), 'lenet-live-views');
+  await screenshot(app, 'lenet-trained');
+
+  // every control on the page, all panels open now, has an accessible name
+  const controls = app.locator('button, input, select, textarea, canvas[data-testid=draw-pad]').filter({ visible: true });
+  expect(await controls.count()).toBeGreaterThan(30);
+  for (const control of await controls.all()) await expect(control).toHaveAccessibleName(/\S/);
   await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Inference' }) }), 'lenet-inference');
   expect(consoleErrors).toEqual([]);
 });
