@@ -8,6 +8,7 @@ import { Conv2d } from './layers/conv2d.ts';
 import { Dense } from './layers/dense.ts';
 import { type InitScheme, type Layer, size } from './layers/layer.ts';
 import { MaxPool } from './layers/maxpool.ts';
+import { Rbf } from './layers/rbf.ts';
 import { Subsample } from './layers/subsample.ts';
 import { applyOutput, lossSum, outputDelta } from './loss.ts';
 import { Rng } from './rng.ts';
@@ -194,9 +195,9 @@ function buildMlp(spec: MlpSpec, dtype: DType): [Layer[], InitScheme] {
 
 // LeNet-5 on 1x32x32 (backprop-notes "LeNet-5"). Modern: C1 -> act -> pool -> C3 -> act -> pool ->
 // C5 -> act -> F6 -> act -> output. Classic: trainable subsampling with its own activation instead
-// of pooling, and C3 reads S2 through the 1998 connection table.
+// of pooling, C3 reads S2 through the 1998 connection table, and with `rbf` the output layer is the
+// paper's Euclidean RBF units (tensor output.centers) instead of a dense layer.
 function buildLeNet5(spec: LeNet5Spec, dtype: DType): [Layer[], InitScheme] {
-  if (spec.rbf) throw new Error('the RBF output of the classic LeNet-5 is not implemented yet');
   const classic = spec.variant === 'classic';
   const act = (name: string, shape: number[]) => new Activation(`${name}.${spec.activation}`, spec.activation, shape, dtype);
   const pool = (name: string, channels: number, side: number): Layer[] => {
@@ -212,7 +213,7 @@ function buildLeNet5(spec: LeNet5Spec, dtype: DType): [Layer[], InitScheme] {
     ...pool('s4', 16, 10),
     new Conv2d('c5', 16, 5, 5, 120, 5, dtype), act('c5', [120, 1, 1]),
     new Dense('f6', 120, 84, dtype), act('f6', [84]),
-    new Dense('output', 84, spec.classes, dtype),
+    spec.rbf ? new Rbf('output', 84, spec.classes, dtype) : new Dense('output', 84, spec.classes, dtype),
   ];
   return [layers, classic ? 'lecun' : spec.activation === 'relu' ? 'he' : 'xavier'];
 }

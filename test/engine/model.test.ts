@@ -15,14 +15,17 @@ const classic = (over: Partial<LeNet5Spec> = {}): LeNet5Spec => ({ ...PRESETS['l
  * L(w+e) - L(w-e) carry float64 round-off of about ulp(L), so the numeric derivative is only good to
  * ~1e-15/2e = 5e-11 absolute, and a gradient below ~1e-4 cannot pass a 1e-6 RELATIVE bound even when
  * exact. Signals that neither vanish nor saturate keep the sampled gradients above that floor
- * (sigmoid, whose slope is at most 1/4, needs a gain of 2 for that).
+ * (sigmoid, whose slope is at most 1/4, needs a gain of 2 for that), and RBF codes close enough
+ * together that the softmax over them does not saturate (with one wrong class at probability ~1,
+ * the F6 gradients of units where its code equals the label's cancel to ~1e-7).
  */
 function testParams(model: Model, seed: number): Float64Array {
   const rng = new Rng(seed), params = new Float64Array(model.size);
   const gain = model.spec.activation === 'sigmoid' ? 2 : 1;
   for (const t of model.tensors) {
     const fanIn = t.size / t.shape[0];
-    const limit = t.name.endsWith('.weight') ? gain * Math.sqrt(3 / fanIn) : t.name.endsWith('.coef') ? 0.8 : 0.1;
+    const limit = t.name.endsWith('.weight') ? gain * Math.sqrt(3 / fanIn)
+      : t.name.endsWith('.coef') ? 0.8 : t.name.endsWith('.centers') ? 0.2 : 0.1;
     for (let i = t.offset; i < t.offset + t.size; i++) params[i] = limit * (2 * rng.next() - 1);
   }
   return params;
@@ -71,6 +74,9 @@ describe('Model layout (weights-format.md)', () => {
       'output.weight[10,84]', 'output.bias[10]',
     ]);
     expect(old.size).toBe(61706 + 12 + 32);
+    const rbf = Model.create(classic({ rbf: true }));
+    expect(rbf.tensors.map((t) => `${t.name}[${t.shape}]`).slice(-1)).toEqual(['output.centers[10,84]']);
+    expect(rbf.size).toBe(old.size - 10);
   });
 
   it('has the 1998 C3 table: 1,516 trainable C3 parameters', () => {
@@ -188,6 +194,7 @@ describe('gradients against central differences (float64, relative error < 1e-6)
     ['modern, sigmoid, max pooling, softmax + L2', lenet({ activation: 'sigmoid', loss: 'l2' })],
     ['modern, scaled tanh, average pooling, identity + L2', lenet({ activation: 'scaled-tanh', pooling: 'avg', output: 'identity', loss: 'l2' })],
     ['classic, scaled tanh, softmax + CE', classic()],
+    ['classic with RBF output, scaled tanh, softmax + CE', classic({ rbf: true })],
   ];
   lenets.forEach(([name, spec], i) => {
     it(`LeNet-5 ${name}: a seeded sample of every weight tensor, all biases`, () => {
@@ -242,7 +249,10 @@ function directLeNet5(spec: LeNet5Spec, model: Model, x: Float64Array): number[]
   const table = spec.variant === 'classic' ? C3_CONNECTIONS : undefined;
   const s2 = pool(conv(Array.from(x), 1, 32, 'c1', 6), 6, 28, 's2');
   const s4 = pool(conv(s2, 6, 14, 'c3', 16, table), 16, 10, 's4');
-  return dense(dense(conv(s4, 16, 5, 'c5', 120), 'f6', 84, true), 'output', spec.classes, false);
+  const f6 = dense(conv(s4, 16, 5, 'c5', 120), 'f6', 84, true);
+  if (!spec.rbf) return dense(f6, 'output', spec.classes, false);
+  const centers = p('output.centers'); // o_i = -sum_j (x_j - w_ij)^2
+  return Array.from({ length: spec.classes }, (_, i) => -f6.reduce((s, xj, j) => s + (xj - centers[i * 84 + j]) ** 2, 0));
 }
 
 describe('forward pass, loss and predictions against direct computations', () => {
@@ -252,6 +262,7 @@ describe('forward pass, loss and predictions against direct computations', () =>
     ['modern, ReLU, max pooling', lenet()],
     ['modern, tanh, average pooling', lenet({ activation: 'tanh', pooling: 'avg' })],
     ['classic', classic()],
+    ['classic with RBF output', classic({ rbf: true })],
   ];
   for (const [name, spec] of nets) {
     it(`LeNet-5 ${name}: probabilities, cross-entropy = -log softmax of the label, correct count`, () => {
