@@ -76,8 +76,12 @@ export function writeCheckpoint(path: string, c: Checkpoint): void {
     optimizerState: { t: c.optimizerState.t, buffers: c.optimizerState.buffers.map(encode) },
   });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (e) {
+    throw new InputError(`${path}: cannot write the checkpoint: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 export function readCheckpoint(path: string): Checkpoint {

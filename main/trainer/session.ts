@@ -342,8 +342,9 @@ export class TrainingSession {
     }
   }
 
+  /** Comes to rest; a pause or stop checkpoints (the last epoch's end already has). */
   private async rest(state: 'paused' | 'stopped' | 'finished'): Promise<void> {
-    this.saveCheckpoint();
+    if (state !== 'finished') this.saveCheckpoint();
     this.setState(state);
   }
 
@@ -539,10 +540,10 @@ export class TrainingSession {
     return [...norms].map(([name, s]) => ({ name, norm: Math.sqrt(s) }));
   }
 
+  /** A checkpoint that cannot be written is reported, and training goes on: the run is still good. */
   private saveCheckpoint(): void {
     const dir = this.opts.checkpointDir;
     if (!dir) return;
-    const state = this.optimizer.getState();
     const checkpoint: Checkpoint = {
       spec: this.config.spec,
       optimizer: { ...this.optimizer.config },
@@ -558,9 +559,14 @@ export class TrainingSession {
       epochLossSum: this.epochLossSum,
       epochCorrect: this.epochCorrect,
       params: this.data.params,
-      optimizerState: state,
+      optimizerState: this.optimizer.getState(),
     };
-    writeCheckpoint(join(dir, 'checkpoint.json'), checkpoint);
+    try {
+      writeCheckpoint(join(dir, 'checkpoint.json'), checkpoint);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.emit({ type: 'error', message: e.message });
+    }
   }
 
   private restore(c: Checkpoint): void {

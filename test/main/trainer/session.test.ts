@@ -210,6 +210,14 @@ describe('checkpoints', () => {
     });
   }
 
+  it('reports a checkpoint it cannot write, and trains on', async () => {
+    const missing = join(tempDir(), 'no', 'such', 'dir');
+    const { events } = await trainToEnd({ train, config: { ...config, epochs: 1 }, checkpointDir: missing });
+    expect(events.filter((e) => e.type === 'error')).toEqual([
+      { type: 'error', message: `${join(missing, 'checkpoint.json')}: cannot write the checkpoint: ENOENT` },
+    ]);
+  });
+
   it('rejects a checkpoint that is not one, or is for other data', async () => {
     const dir = tempDir();
     const bad = join(dir, 'bad.json');
