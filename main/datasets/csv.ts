@@ -71,10 +71,12 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
       grown.set(features!);
       features = grown;
     }
+    const out = features!; // locals, not closure variables, in the loop over 47 million cells
+    const label = labelColumn;
     let offset = n * (columns - 1);
-    for (let j = 0; j < columns; j++) {
+    for (let j = 0; j < row.length; j++) {
       const cell = row[j];
-      if (j === labelColumn) {
+      if (j === label) {
         if (cell.trim() === '') throw new DatasetError(`${source}: ${where(j)}: missing label`);
         labelValues.push(cell.trim());
         labelRows.push(record);
@@ -82,12 +84,12 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
       }
       const v = +cell;
       // +'' and +' ' are 0, +'abc' is NaN; 'NaN', 'Infinity' parse but are no data.
-      if (v === 0 && cell.trim() === '') throw new DatasetError(`${source}: ${where(j)}: missing value`);
+      if (v === 0 && cell !== '0' && cell.trim() === '') throw new DatasetError(`${source}: ${where(j)}: missing value`);
       if (!Number.isFinite(v)) {
         const what = NON_FINITE.test(cell) ? 'a finite number' : 'a number';
         throw new DatasetError(`${source}: ${where(j)}: expected ${what}, got ${quote(cell)}`);
       }
-      features![offset++] = v;
+      out[offset++] = v;
     }
   };
 
