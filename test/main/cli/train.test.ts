@@ -46,7 +46,8 @@ interface Report {
 }
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
-describe('train with the defaults reaches the accuracies', () => {
+// Each test runs the CLI several times, each starting tsx and its worker threads: generous timeouts.
+describe('train with the defaults reaches the accuracies', { timeout: 300_000 }, () => {
   it('MLP on Iris: >= 95 % on the held-out fifth; eval and predict agree with the weights file', async () => {
     const stdout = await ok('train', '--model', 'mlp', '--dataset', 'iris', '--out', at('iris.json'), '--report', at('iris-report.json'));
     expect(stdout).toMatch(/^epoch 250\/250: train loss \d\.\d{4} accuracy [\d.]+% \| validation loss \d\.\d{4} accuracy [\d.]+%$/m);
@@ -102,7 +103,7 @@ describe('train with the defaults reaches the accuracies', () => {
   }, 900_000);
 });
 
-describe('train', () => {
+describe('train', { timeout: 300_000 }, () => {
   it('resumes from a checkpoint to the weights of an uninterrupted run', async () => {
     await ok('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '6', '--out', at('straight.json'));
     await ok('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '3', '--checkpoint', at('ckpt'));
@@ -132,7 +133,7 @@ describe('train', () => {
   });
 });
 
-describe('eval and predict', () => {
+describe('eval and predict', { timeout: 300_000 }, () => {
   it('reject input that does not fit the weights', async () => {
     await ok('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '1', '--out', at('small.json'));
     writeFileSync(at('short.csv'), '1,2,3\n');
