@@ -34,6 +34,10 @@ export function sgemm(
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>n * 4);
     return;
   }
+  if (transB && !transA && k > 8 * max(m, n)) {
+    dotProducts(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    return;
+  }
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -218,4 +222,64 @@ function transpose4(src: usize, stride: usize, dst: usize, dstStride: usize): vo
   v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
   v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
   v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+// A B^T with a depth much larger than C (the filter gradients: C1 is 6 x 25 over 784 terms per
+// sample): both operands are rows along k, so C is computed as dot products in 2 x 4 tiles read in
+// place, with no packing and none of the 4 x 8 tiles' padding on such small M and N.
+function dotProducts(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  const rowA = <usize>lda * 4, rowB = <usize>ldb * 4, rowC = <usize>ldc * 4;
+  for (let i = 0; i < m; i += 2) {
+    const rows = min(2, m - i);
+    for (let j = 0; j < n; j += 4) {
+      dotTile(k, a + <usize>i * rowA, rows > 1 ? rowA : 0, b + <usize>j * rowB, rowB, min(4, n - j),
+        c + <usize>i * rowC + <usize>j * 4, rowC, rows, accumulate);
+    }
+  }
+}
+
+// A ragged tile repeats its last row of A (rowA = 0) or column of B (below) so that all reads stay
+// in bounds; only its `rows` x `cols` sums are stored.
+function dotTile(k: i32, a0: usize, rowA: usize, b0: usize, rowB: usize, cols: i32, c: usize, rowC: usize, rows: i32, accumulate: bool): void {
+  const a1 = a0 + rowA;
+  const b1 = b0 + (cols > 1 ? rowB : 0), b2 = b0 + (cols > 2 ? 2 * rowB : 0), b3 = b0 + (cols > 3 ? 3 * rowB : 0);
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+  let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+  const end = <usize>(k & ~3) * 4;
+  for (let p: usize = 0; p < end; p += 16) {
+    const x0 = v128.load(a0 + p), x1 = v128.load(a1 + p);
+    const y0 = v128.load(b0 + p), y1 = v128.load(b1 + p), y2 = v128.load(b2 + p), y3 = v128.load(b3 + p);
+    s00 = f32x4.add(s00, f32x4.mul(x0, y0)); s01 = f32x4.add(s01, f32x4.mul(x0, y1));
+    s02 = f32x4.add(s02, f32x4.mul(x0, y2)); s03 = f32x4.add(s03, f32x4.mul(x0, y3));
+    s10 = f32x4.add(s10, f32x4.mul(x1, y0)); s11 = f32x4.add(s11, f32x4.mul(x1, y1));
+    s12 = f32x4.add(s12, f32x4.mul(x1, y2)); s13 = f32x4.add(s13, f32x4.mul(x1, y3));
+  }
+  let t00 = sum4(s00), t01 = sum4(s01), t02 = sum4(s02), t03 = sum4(s03);
+  let t10 = sum4(s10), t11 = sum4(s11), t12 = sum4(s12), t13 = sum4(s13);
+  for (let p = end; p < <usize>k * 4; p += 4) {
+    const x0 = load<f32>(a0 + p), x1 = load<f32>(a1 + p);
+    const y0 = load<f32>(b0 + p), y1 = load<f32>(b1 + p), y2 = load<f32>(b2 + p), y3 = load<f32>(b3 + p);
+    t00 += x0 * y0; t01 += x0 * y1; t02 += x0 * y2; t03 += x0 * y3;
+    t10 += x1 * y0; t11 += x1 * y1; t12 += x1 * y2; t13 += x1 * y3;
+  }
+  storeRow(c, cols, t00, t01, t02, t03, accumulate);
+  if (rows > 1) storeRow(c + rowC, cols, t10, t11, t12, t13, accumulate);
+}
+
+@inline
+function sum4(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+function storeRow(c: usize, cols: i32, t0: f32, t1: f32, t2: f32, t3: f32, accumulate: bool): void {
+  if (accumulate) {
+    t0 += load<f32>(c);
+    if (cols > 1) t1 += load<f32>(c, 4);
+    if (cols > 2) t2 += load<f32>(c, 8);
+    if (cols > 3) t3 += load<f32>(c, 12);
+  }
+  store<f32>(c, t0);
+  if (cols > 1) store<f32>(c, t1, 4);
+  if (cols > 2) store<f32>(c, t2, 8);
+  if (cols > 3) store<f32>(c, t3, 12);
 }

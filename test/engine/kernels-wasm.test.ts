@@ -63,6 +63,7 @@ describe('wasm SIMD gemm matches the TypeScript gemm (float32)', () => {
     [1, 1, 1], [1, 9, 3], [3, 1, 7], [4, 8, 1], [5, 7, 2], [7, 9, 13], [9, 17, 31], [13, 23, 255],
     [4, 8, 256], [5, 9, 257], [6, 784, 25], [16, 100, 150], [16, 150, 100], [150, 100, 16],
     [67, 70, 300], [6, 25, 3136], [3, 1030, 5], [65, 1025, 9],
+    [7, 13, 1001], [1, 5, 603], [2, 4, 400], [16, 150, 1203], // depth > 8 max(M, N): A B^T as dot products
   ];
   for (const tA of [false, true]) for (const tB of [false, true]) {
     it(`${tA ? 'A^T' : 'A'} ${tB ? 'B^T' : 'B'}, assigning and accumulating`, () => {
