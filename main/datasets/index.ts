@@ -10,7 +10,7 @@ import { decodeImageFolder, isImageName } from './images.ts';
 import { parseJsonDataset } from './json.ts';
 
 export { BUILTINS, DatasetError, type Dataset, type DroppedFile };
-export { applyNormalization, prepareDataset, type Normalization, type Prepared } from './prepare.ts';
+export { applyNormalization, matchClasses, prepareDataset, type Normalization, type Prepared } from './prepare.ts';
 export { preview, summarize } from './summary.ts';
 
 export type DatasetSource =

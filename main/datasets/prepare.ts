@@ -34,7 +34,7 @@ export function prepareDataset(ds: Dataset, opts: PrepareOptions = {}): Prepared
   let train: Dataset;
   let validation: Dataset | null = null;
   if (opts.validation) {
-    const other = withClassesOf(opts.validation, ds);
+    const other = matchClasses(opts.validation, ds.classNames, `the training set ${ds.name}`);
     if (paddedSide(other, spec) !== side || featureSize(other) !== featureSize(ds)) {
       throw new DatasetError(`${other.name}: samples of shape [${other.shape.join(', ')}], but the training set's are [${ds.shape.join(', ')}]`);
     }
@@ -77,19 +77,18 @@ function paddedSide(ds: Dataset, spec: ModelSpec | undefined): number {
   return 32;
 }
 
-/** The validation set with its labels renumbered to the training set's class names. */
-function withClassesOf(val: Dataset, train: Dataset): Dataset {
-  if (val.classNames.every((name, c) => train.classNames[c] === name)) return val;
-  const map = val.classNames.map((name) => train.classNames.indexOf(name));
-  const counts = new Array<number>(val.classNames.length).fill(0);
-  for (let i = 0; i < val.rows; i++) counts[val.labels[i]]++;
+/** The dataset with its labels renumbered to `classNames` by name (a validation set to the training
+ *  set's classes, a test set to a weights file's labels); `against` names those classes in errors. */
+export function matchClasses(ds: Dataset, classNames: string[], against: string): Dataset {
+  if (ds.classNames.every((name, c) => classNames[c] === name)) return ds;
+  const map = ds.classNames.map((name) => classNames.indexOf(name));
+  const counts = new Array<number>(ds.classNames.length).fill(0);
+  for (let i = 0; i < ds.rows; i++) counts[ds.labels[i]]++;
   const unknown = map.findIndex((c, i) => c < 0 && counts[i] > 0);
-  if (unknown >= 0) {
-    throw new DatasetError(`${val.name}: class ${quote(val.classNames[unknown])} does not occur in the training set ${train.name}`);
-  }
-  const labels = sharedInts(val.rows);
-  for (let i = 0; i < val.rows; i++) labels[i] = map[val.labels[i]];
-  return { ...val, labels, classNames: train.classNames };
+  if (unknown >= 0) throw new DatasetError(`${ds.name}: class ${quote(ds.classNames[unknown])} does not occur in ${against}`);
+  const labels = sharedInts(ds.rows);
+  for (let i = 0; i < ds.rows; i++) labels[i] = map[ds.labels[i]];
+  return { ...ds, labels, classNames };
 }
 
 function allRows(n: number): Int32Array {

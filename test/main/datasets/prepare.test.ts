@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, type ModelSpec } from '../../../engine/spec.ts';
-import { applyNormalization, DatasetError, loadDataset, prepareDataset, type Dataset } from '../../../main/datasets/index.ts';
+import { applyNormalization, DatasetError, loadDataset, matchClasses, prepareDataset, type Dataset } from '../../../main/datasets/index.ts';
 import { rowsOf } from './helpers.ts';
 
 /** rows x 3 features: [row id, 7 (constant), (id * id) % 13]; labels by `classOf`. */
@@ -151,6 +151,8 @@ describe('prepareDataset: the model', () => {
     expect(() => prepareDataset(train, { validation: table(2, (i) => i, ['a', 'zebra']) })).toThrow(
       new DatasetError('t: class "zebra" does not occur in the training set t'),
     );
+    const forModel = matchClasses(table(3, (i) => i), ['c', 'a', 'b', 'd'], "the model's labels");
+    expect([forModel.classNames, Array.from(forModel.labels)]).toEqual([['c', 'a', 'b', 'd'], [1, 2, 0]]);
     const wider: Dataset = { ...table(2, (i) => i), features: new Float32Array(2 * 4), shape: [4] };
     expect(() => prepareDataset(train, { validation: wider })).toThrow(
       new DatasetError("t: samples of shape [4], but the training set's are [3]"),
