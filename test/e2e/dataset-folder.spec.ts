@@ -1,10 +1,11 @@
-// A folder of images (one sub-folder per class) chosen with the folder picker becomes an image
-// dataset: the files reach the services with their relative paths, as a dropped folder's do.
+// Datasets in the shapes users bring them: a folder of images (one sub-folder per class) chosen
+// with the folder picker, and a CSV whose columns are an image with its label column named.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { test, expect } from './fixtures.ts';
+import { dropFiles } from './ui.ts';
 
 /** A 28x28 grayscale PNG: a vertical bar ("one") or a horizontal one ("dash"). */
 function png(vertical: boolean, shift: number): Buffer {
@@ -32,5 +33,18 @@ test('an image folder picked with the folder picker loads as an image dataset', 
   const images = app.getByTestId('dataset-preview').getByRole('img');
   await expect(images).toHaveCount(6);
   await expect(app.getByRole('figure', { name: 'Class histogram' })).toContainText('dash');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('CSV options: a named label column first, the other columns a square image', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist');
+  await app.getByText('CSV options').click();
+  await app.getByLabel(/Label column/).fill('digit');
+  await app.getByLabel(/Columns are a square image/).check();
+  const header = ['digit', ...Array.from({ length: 16 }, (_, i) => `p${i}`)].join(',');
+  const rows = Array.from({ length: 6 }, (_, r) => [r % 2, ...Array.from({ length: 16 }, (_, i) => ((i + r) % 4) * 60)].join(','));
+  await dropFiles(app, [{ name: 'tiny-images.csv', text: [header, ...rows].join('\n') }]);
+  await expect(app.getByTestId('dataset-summary')).toContainText('tiny-images.csv: 6 rows, 1×4×4 images, 2 classes');
+  await expect(app.getByTestId('dataset-preview').getByRole('img')).toHaveCount(6);
   expect(consoleErrors).toEqual([]);
 });

@@ -16,6 +16,19 @@ class DatasetStore {
   normalize = $state<Normalization>('minmax');
   valSplit = $state(0.2);
   limit = $state<number | null>(null); // train on the first rows only: a quick look at a big set
+  // How the next CSV is read: its label column (name or 0-based index; default the last), and
+  // whether its feature columns are a square image (784 -> 28x28), as in MNIST as CSV.
+  labelColumn = $state('');
+  csvImage = $state(false);
+
+  /** Options for files the user brings (built-ins need none). */
+  get fileOptions(): PayloadIn<'loadDataset'>['options'] {
+    const column = this.labelColumn.trim();
+    return {
+      ...(column && { labelColumn: /^\d+$/.test(column) ? Number(column) : column }),
+      ...(this.csvImage && { image: true }),
+    };
+  }
 
   /** Numbers per row, as the model's first layer sees them before any LeNet-5 padding. */
   get inputs(): number {

@@ -20,7 +20,7 @@ class TrainingStore {
   lr = $state(DEFAULT_LR.momentum);
   batchSize = $state(32);
   epochs = $state(3);
-  threads = $state(2);
+  threads = $state(Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2))); // the services run on this machine
   seed = $state(1);
 
   state = $state<SessionState>('idle');
