@@ -125,7 +125,7 @@ function checkLearningRate(lr: number): void {
 }
 
 function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] - a[i] !== 0) return false; // NaN or ±Infinity
   return true;
 }
 
@@ -416,16 +416,22 @@ export class TrainingSession {
     const where = `step ${this.stepCount + 1} (epoch ${this.epoch + 1})`;
     const advice = 'paused with the parameters of the last finite step; lower the learning rate and resume';
     if (!Number.isFinite(lossSum)) return `non-finite loss at ${where}: ${advice}`;
-    if (!allFinite(grad)) return `non-finite gradient at ${where}: ${advice}`;
-    for (let j = 0; j < size; j++) grad[j] /= rows;
+    let finite = true;
+    for (let j = 0; j < size; j++) {
+      const g = grad[j] / rows;
+      grad[j] = g;
+      if (g - g !== 0) finite = false; // NaN or ±Infinity
+    }
+    if (!finite) return `non-finite gradient at ${where}: ${advice}`;
 
+    // A finite gradient can still overflow the parameters (a huge learning rate): undo such an
+    // update. The optimiser's moments keep it (copying them every step would cost more than
+    // the whole update); the session pauses for a lower rate anyway.
     const params = this.data.params;
     this.lastParams.set(params);
-    const saved = this.optimizer.getState(); // a copy
     this.optimizer.step(params, grad);
     if (!allFinite(params)) {
       params.set(this.lastParams);
-      this.optimizer.setState(saved);
       return `the update at ${where} made the parameters non-finite: ${advice}`;
     }
     Atomics.add(this.data.version, 0, 1);
