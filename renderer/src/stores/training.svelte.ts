@@ -43,6 +43,11 @@ class TrainingStore {
   gradNames = $state.raw<string[]>([]);
   gradNorms = $state.raw(new Columns(0)); // x = step, one column per layer (rebuilt when the layers change)
 
+  /** Names of the model's outputs: its own labels (e.g. an imported file's), else the dataset's. */
+  get classNames(): string[] {
+    return this.current?.labels.length ? this.current.labels : (dataset.summary?.classNames ?? []);
+  }
+
   get active(): boolean {
     return this.state === 'running' || this.state === 'paused';
   }
