@@ -1,7 +1,7 @@
-// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM, im2col/col2im, ReLU and max pooling of engine/wasm/,
-// compiled by scripts/build-wasm.ts to engine/wasm/kernels.wasm. The caller (a worker, a test, a
-// script) reads that file and hands over its bytes or the compiled module, so engine/ stays free of
-// Node imports. Each call copies its operands into the module's memory and its result back out: at
+// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM, im2col/col2im, ReLU and max pooling
+// of engine/wasm/, compiled by scripts/build-wasm.ts to engine/wasm/kernels.wasm. The caller (a
+// worker, a test, a script) reads that file and hands over its bytes or the compiled module, so
+// engine/ stays free of Node imports. Each call copies its operands into the module's memory and its result back out: at
 // memcpy speed that costs about a tenth of a product on LeNet-5's shapes, and it keeps the layers'
 // buffers ordinary typed arrays.
 import { setKernels, type Floats, type Kernels } from './kernels.ts';

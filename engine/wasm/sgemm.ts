@@ -2,7 +2,9 @@
 // Packed, register-blocked single-precision GEMM in the style of Goto & van de Geijn:
 // op(A) and op(B) are copied block by block into contiguous panels (which also takes care of the
 // transposes and of the ragged edges), and a 4x8 micro-kernel keeps its tile of C in eight v128
-// registers while it streams the panels. Plain mul + add: relaxed SIMD's fma does not validate here.
+// registers while it streams the panels. Products A B^T much deeper than they are wide (filter
+// gradients) are dot products instead (dotProducts, below). Plain mul + add: relaxed SIMD's fma does
+// not validate here.
 // All pointers are byte offsets into this module's memory; matrices are row-major.
 
 const MR = 4; // rows of C per micro-tile
