@@ -1,7 +1,6 @@
 // CSV / TSV: papaparse splits the records (quotes, CRLF, delimiter guessing); each numeric cell
 // goes straight into the final shared Float32Array, one ~1 MB chunk of records at a time, so a
 // 110 MB file never exists as one string or as millions of cell strings at once.
-import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
@@ -138,7 +137,7 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
   const { labels, classNames } = classIndices(labelValues, source, (i) => `row ${labelRows[i]}, column ${labelColumn + 1}`);
   // Lines holding no record (blank lines, newlines inside quotes) leave slack: trim to size.
   const exact = rows === capacity ? features! : copyToShared(features!.subarray(0, rows * m));
-  return { name: basename(source), features: exact, labels, rows, shape: options.image ? imageShape(m, source) : [m], classNames, kind: options.image ? 'image' : 'tabular' };
+  return { name: source, features: exact, labels, rows, shape: options.image ? imageShape(m, source) : [m], classNames, kind: options.image ? 'image' : 'tabular' };
 }
 
 /** The first row is a header when a cell of it is not a number where the second row has one,

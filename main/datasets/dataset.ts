@@ -2,7 +2,7 @@
 import { InputError } from '../../engine/errors.ts';
 
 export interface Dataset {
-  /** 'mnist', 'iris', 'circle', or the file or folder name (error messages name the path). */
+  /** 'mnist', 'iris', 'circle', or the file or folder as given (a dropped file's name, a path): what error messages name. */
   name: string;
   /** rows x featureSize, row-major, on a SharedArrayBuffer so worker threads read it without a copy.
    *  Images hold raw pixel values (0..255 when decoded from PNG, JPEG, IDX or the built-in mnist);

@@ -5,7 +5,6 @@
 // a dropped folder reaches both hosts as bytes anyway (Electron over IPC, the browser host over
 // its socket), so this one code path serves the desktop app, the browser host, the CLI and the
 // tests alike, and gives the same pixels everywhere.
-import { basename } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
@@ -38,7 +37,7 @@ export function decodeImageFolder(files: DroppedFile[], source: string, size: nu
     resizeInto(gray, width, height, features.subarray(i * pixels, (i + 1) * pixels), size);
   });
   const { labels, classNames } = classIndices(folders, source, (i) => pathOf(sorted[i]));
-  return { name: basename(source), features, labels, rows: sorted.length, shape: [1, size, size], classNames, kind: 'image' };
+  return { name: source, features, labels, rows: sorted.length, shape: [1, size, size], classNames, kind: 'image' };
 }
 
 function pathOf(file: DroppedFile): string {

@@ -1,6 +1,5 @@
 // The JSON batch format of weights-format.md ("Batches"): { "inputs": [[...], ...], "labels": [...] },
 // labels as class indices or class names.
-import { basename } from 'node:path';
 import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
 import { imageShape } from './csv.ts';
 
@@ -46,7 +45,7 @@ export function parseJsonDataset(bytes: Uint8Array, source: string, options: { i
   }
   const { labels, classNames } = classIndices(labelValues as (string | number)[], source, (i) => `labels[${i}]`);
   const shape = options.image ? imageShape(m, source) : [m];
-  return { name: basename(source), features, labels, rows, shape, classNames, kind: options.image ? 'image' : 'tabular' };
+  return { name: source, features, labels, rows, shape, classNames, kind: options.image ? 'image' : 'tabular' };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

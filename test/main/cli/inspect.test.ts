@@ -29,7 +29,7 @@ describe('cli inspect', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       [
-        'dataset   pets.csv (tabular)',
+        `dataset   ${path} (tabular)`,
         'rows      3',
         'shape     [2] (2 features)',
         'classes   2',
