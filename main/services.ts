@@ -176,13 +176,14 @@ export class Services {
     return this.prepared;
   }
 
-  /** Keeps the session's weights as the current ones, then ends it. */
+  /** Keeps the session's weights as the current ones, then ends it (the renderer hears 'idle'). */
   private async endSession(): Promise<void> {
     const session = this.session;
     if (!session) return;
     if (this.weights) this.weights = { ...this.weights, params: session.snapshot(), source: 'training' };
     this.session = null;
     await session.close();
+    this.options.emit('state', { state: 'idle' });
   }
 
   private freshWeights(p: PreparedState): Weights {
@@ -279,7 +280,6 @@ export class Services {
         const keep = keepWeights && this.weights && sameSpec(this.weights.spec, spec);
         this.weights = keep ? { ...this.weights!, normalization: data.normalization } : this.freshWeights(this.prepared);
         emit('model', this.currentModelInfo()!);
-        emit('state', { state: 'idle' });
         return this.preparedInfo()!;
       },
 
@@ -315,7 +315,6 @@ export class Services {
         await this.endSession();
         this.weights = this.freshWeights(p);
         emit('model', this.currentModelInfo()!);
-        emit('state', { state: 'idle' });
       },
 
       setLearningRate: async ({ lr }: Payload<'setLearningRate'>) => this.requireSession('setLearningRate').setLearningRate(lr),
