@@ -67,7 +67,7 @@ const bufferOf = (a: Float32Array | Float64Array | Uint8Array): ArrayBuffer =>
   (a instanceof Float64Array ? Float32Array.from(a) : a.slice()).buffer as ArrayBuffer;
 
 /** Tensor names and parameter counts per layer ("hidden.weight" belongs to layer "hidden"). */
-export function modelInfo(spec: ModelSpec, source: ModelInfo['source'], labels: string[]): ModelInfo {
+function modelInfo(spec: ModelSpec, source: ModelInfo['source'], labels: string[]): ModelInfo {
   const model = Model.create(spec);
   const layers: ModelInfo['layers'] = [];
   for (const t of model.tensors) {
