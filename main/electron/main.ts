@@ -41,7 +41,7 @@ function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     else if (state.state !== 'running') win.setProgressBar(-1);
     const notice = endNotice(state, lastEpoch);
     if (notice && Notification.isSupported()) new Notification(notice).show();
-    if (state.state === 'running' && lastEpoch) lastEpoch = null;
+    if (state.state === 'idle') lastEpoch = null; // the session ended: the next run starts afresh
   }
 }
 
