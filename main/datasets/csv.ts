@@ -12,6 +12,8 @@ export interface CsvOptions {
   header?: boolean;
   /** The feature columns are the pixels of a square grayscale image (784 -> 1x28x28). */
   image?: boolean;
+  /** Called as the parse goes, with bytes handed to the parser so far and the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -99,6 +101,7 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
   function* pieces(): Generator<string> {
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
       yield decoder.decode(bytes.subarray(at, at + CHUNK_BYTES), { stream: at + CHUNK_BYTES < bytes.length });
+      options.onProgress?.(Math.min(at + CHUNK_BYTES, bytes.length), bytes.length);
     }
   }
   let failure: unknown = null;

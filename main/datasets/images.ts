@@ -17,7 +17,12 @@ export function isImageName(name: string): boolean {
 }
 
 /** Decodes the images; the class of each is the name of the folder holding it. */
-export function decodeImageFolder(files: DroppedFile[], source: string, size: number): Dataset {
+export function decodeImageFolder(
+  files: DroppedFile[],
+  source: string,
+  size: number,
+  onProgress?: (done: number, total: number) => void,
+): Dataset {
   if (!Number.isInteger(size) || size < 1 || size > 1024) throw new DatasetError(`${source}: image size ${size}: expected an integer from 1 to 1024`);
   const sorted = [...files].sort((a, b) => pathOf(a).localeCompare(pathOf(b)));
   const folders = sorted.map((file) => {
@@ -35,6 +40,7 @@ export function decodeImageFolder(files: DroppedFile[], source: string, size: nu
   sorted.forEach((file, i) => {
     const { width, height, gray } = decodeGray(bytesOf(file), pathOf(file));
     resizeInto(gray, width, height, features.subarray(i * pixels, (i + 1) * pixels), size);
+    onProgress?.(i + 1, sorted.length);
   });
   const { labels, classNames } = classIndices(folders, source, (i) => pathOf(sorted[i]));
   return { name: source, features, labels, rows: sorted.length, shape: [1, size, size], classNames, kind: 'image' };

@@ -29,6 +29,8 @@ export interface LoadOptions {
   imageSize?: number;
   /** Largest file (or folder total, or uncompressed size) accepted. Default 1 GiB. */
   maxBytes?: number;
+  /** For a progress bar: CSV bytes parsed, or images decoded, so far, of the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export async function loadDataset(source: DatasetSource, options: LoadOptions = {}): Promise<Dataset> {
@@ -64,7 +66,7 @@ async function loadFiles(files: DroppedFile[], source: string, options: LoadOpti
   const idx = files.filter((f) => idxKind(f.name));
   if (idx.length > 0) return loadIdx(idx, source, maxBytes);
   const images = files.filter((f) => isImageName(f.name));
-  if (images.length > 0) return decodeImageFolder(images, source, options.imageSize ?? 28);
+  if (images.length > 0) return decodeImageFolder(images, source, options.imageSize ?? 28, options.onProgress);
   if (files.length > 1) {
     throw new DatasetError(`${source}: ${files.length} files but no images or IDX pair; load one CSV, TSV or JSON file at a time`);
   }

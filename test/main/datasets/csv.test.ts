@@ -78,6 +78,16 @@ describe('CSV / TSV: what loads', () => {
     await expectDatasetError(loadText('big.csv', lines.join('\n')), 'big.csv: row 35002, column 3 ("c"): expected a number, got "x35000"');
   });
 
+  it('reports progress in bytes, up to the whole file', async () => {
+    const text = `x,label\n${Array.from({ length: 300_000 }, (_, i) => `${i},${i % 2}`).join('\n')}\n`; // ~2.5 MB
+    const calls: [number, number][] = [];
+    await loadText('p.csv', text, { onProgress: (done, total) => calls.push([done, total]) });
+    const size = new TextEncoder().encode(text).length;
+    expect(calls.length).toBe(Math.ceil(size / (1 << 20)));
+    expect(calls.map(([done]) => done)).toEqual([...calls.map(([done]) => done)].sort((a, b) => a - b));
+    expect(calls.at(-1)).toEqual([size, size]);
+  });
+
   it('counts blank lines in row numbers and skips them', async () => {
     const ds = await loadText('blank.csv', '1,2,a\n\n3,4,b\n\n');
     expect(ds.rows).toBe(2);

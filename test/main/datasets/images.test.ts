@@ -66,7 +66,9 @@ describe('image folders', () => {
       writeFileSync(join(root, f.relativePath!), f.bytes);
     }
     writeFileSync(join(root, 'digits', '.DS_Store'), 'junk');
-    const fromDisk = await loadDataset({ path: join(root, 'digits') }, { imageSize: 8 });
+    const progress: number[][] = [];
+    const fromDisk = await loadDataset({ path: join(root, 'digits') }, { imageSize: 8, onProgress: (done, total) => progress.push([done, total]) });
+    expect(progress).toEqual([[1, 2], [2, 2]]);
     const dropped = await loadDataset({ files }, { imageSize: 8 });
     expect(fromDisk.classNames).toEqual(['one', 'two']);
     expect(rowsOf(fromDisk)).toEqual(rowsOf(dropped));
