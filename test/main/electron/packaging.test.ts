@@ -74,6 +74,11 @@ describe('the packaged layout (electron-builder --dir, stand-in Electron)', () =
     }
     for (const f of ['engine', 'main', 'test', 'node_modules/electron', 'node_modules/vite', 'node_modules/svelte']) expect(existsSync(join(app, f)), f).toBe(false);
 
+    // A sandboxed preload can require 'electron' and nothing else, and must be CommonJS.
+    const preload = readFileSync(join(app, 'out/preload/index.cjs'), 'utf8');
+    expect([...new Set(preload.match(/require\("[^"]*"\)/g))]).toEqual(['require("electron")']);
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
+
     // The chunks the main bundle names (electron-vite's ?modulePath and ?asset) are in the archive.
     const main = readFileSync(join(app, 'out/main/index.js'), 'utf8');
     const chunk = (pattern: RegExp) => {
