@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../engine/errors.ts';
 import { Model } from '../../engine/model.ts';
-import { createOptimizer, type Optimizer, type OptimizerConfig } from '../../engine/optim.ts';
+import { createOptimizer, OptimizerConfigSchema, type Optimizer, type OptimizerConfig } from '../../engine/optim.ts';
 import { Rng } from '../../engine/rng.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
+import { parseOrThrow } from '../../engine/validate.ts';
 import { weightsToJson, type Normalization } from '../../engine/weights.ts';
 import type { Task, WorkerData } from '../../engine/worker.ts';
 import type { Dataset } from '../datasets/index.ts';
@@ -183,7 +184,7 @@ export class TrainingSession {
     positiveInteger(config.epochs, 'epochs');
     positiveInteger(config.threads, 'threads');
     if (config.limit !== null) positiveInteger(config.limit, 'limit');
-    checkLearningRate(config.optimizer.lr);
+    parseOrThrow(OptimizerConfigSchema, config.optimizer, 'optimizer');
     const { train, validation } = opts;
     for (const set of validation ? [train, validation] : [train]) checkCompatible(spec, set);
     if (train.rows === 0) throw new InputError(`${train.name}: the training set is empty`);
@@ -249,7 +250,7 @@ export class TrainingSession {
     this.setState('running');
     this.busy = this.guard(async () => {
       const ok = await this.advance(true);
-      if (ok && this._state === 'running') await this.rest(this.wanted === 'stop' ? 'stopped' : 'paused');
+      if (ok && this._state === 'running') this.rest(this.wanted === 'stop' ? 'stopped' : 'paused');
     });
     return this.busy;
   }
@@ -260,7 +261,7 @@ export class TrainingSession {
       this.wanted ??= 'pause';
       await this.busy;
     } else if (this._state === 'idle') {
-      await this.rest('paused');
+      this.rest('paused');
     }
   }
 
@@ -270,7 +271,7 @@ export class TrainingSession {
       this.wanted = 'stop';
       await this.busy;
     } else if (this._state === 'idle' || this._state === 'paused') {
-      await this.rest('stopped');
+      this.rest('stopped');
     }
   }
 
@@ -293,8 +294,10 @@ export class TrainingSession {
 
   weightsJson(): string {
     const m = this.lastEpoch;
+    const names = this.opts.train.classNames;
     return weightsToJson(this.model, {
-      labels: this.opts.train.classNames,
+      // Labels name every output; a set with fewer classes than outputs leaves them unnamed.
+      ...(names.length === this.model.classes && { labels: names }),
       normalization: this.opts.normalization,
       training: {
         epochs: this.epoch,
@@ -324,8 +327,8 @@ export class TrainingSession {
       while (this.wanted === null && this.epoch < this.config.epochs) {
         if (!(await this.advance(false))) return;
       }
-      if (this.wanted !== null) await this.rest(this.wanted === 'pause' ? 'paused' : 'stopped');
-      else await this.rest('finished');
+      if (this.wanted !== null) this.rest(this.wanted === 'pause' ? 'paused' : 'stopped');
+      else this.rest('finished');
     });
   }
 
@@ -343,7 +346,7 @@ export class TrainingSession {
   }
 
   /** Comes to rest; a pause or stop checkpoints (the last epoch's end already has). */
-  private async rest(state: 'paused' | 'stopped' | 'finished'): Promise<void> {
+  private rest(state: 'paused' | 'stopped' | 'finished'): void {
     if (state !== 'finished') this.saveCheckpoint();
     this.setState(state);
   }

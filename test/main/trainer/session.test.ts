@@ -240,11 +240,17 @@ describe('input', () => {
     await expect(session({ train: blobs(10, 4, 4, 1), config })).rejects.toThrow('blobs: 4 classes, the model has only 3 outputs');
     await expect(session({ train: blobs(10, 4, 3, 1), config: { ...config, batchSize: 0 } })).rejects.toThrow('batch size: expected a positive integer, got 0');
     await expect(session({ train: blobs(10, 4, 3, 1), config: { ...config, optimizer: { kind: 'sgd', lr: 0 } } }))
-      .rejects.toThrow('learning rate: expected a positive number, got 0');
+      .rejects.toThrow('optimizer: lr: expected a positive number, got 0');
+    await expect(session({ train: blobs(10, 4, 3, 1), config: { ...config, optimizer: { kind: 'rmsprop' as 'sgd', lr: 1 } } }))
+      .rejects.toThrow(/^optimizer: kind: /);
   });
 
   it('trains a model with more outputs than the set has classes', async () => {
-    const { events } = await trainToEnd({ train: blobs(30, 4, 2, 3), config });
+    const { s, events } = await session({ train: blobs(30, 4, 2, 3), config });
+    s.start();
+    expect(await s.settled()).toBe('finished');
+    expect(JSON.parse(s.weightsJson()).labels).toBeUndefined(); // two names cannot label three outputs
+    await s.close();
     const [epoch] = epochsOf(events);
     expect(epoch.confusion).toHaveLength(3);
     expect(epoch.confusion.flat().reduce((a, b) => a + b)).toBe(30);
