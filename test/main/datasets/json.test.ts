@@ -16,6 +16,15 @@ describe('JSON batch files', () => {
     expect(Array.from(ds.labels)).toEqual([1, 0, 1]);
   });
 
+  it('declares rows an image on request, if they are square', async () => {
+    const ds = await loadText('img.json', '{"inputs": [[0, 1, 2, 3], [4, 5, 6, 7]], "labels": [0, 1]}', { image: true });
+    expect(ds).toMatchObject({ kind: 'image', shape: [1, 2, 2] });
+    await expectDatasetError(
+      loadText('odd.json', '{"inputs": [[0, 1, 2], [4, 5, 6]], "labels": [0, 1]}', { image: true }),
+      'odd.json: 3 feature columns are not a square image (784 = 28x28, 1024 = 32x32)',
+    );
+  });
+
   it('treats a "__proto__" key as plain data: nothing changes, nothing is polluted', async () => {
     const ds = await loadText('p.json', '{"__proto__": {"inputs": [[9]], "polluted": true}, "inputs": [[1], [2]], "labels": [0, 1]}');
     expect(rowsOf(ds)).toEqual([[1], [2]]);
