@@ -69,8 +69,10 @@ test('MLP: CSV drop, sigmoid + L2, two epochs, export, re-import, same predictio
   // fresh weights change the answer; importing the file brings it back exactly
   await app.getByRole('button', { name: 'Reset' }).click();
   await expect.poll(() => probabilities(typed)).not.toEqual(trained);
+  await setNumber(app, 'Hidden layer 1 width', 4); // the model panel then shows the imported model again
   await app.getByLabel('Weights file').setInputFiles({ name: 'points.weights.json', mimeType: 'application/json', buffer: Buffer.from(text) });
   await expect(app.getByTestId('weights-message')).toContainText('Imported points.weights.json');
+  await expect(app.getByLabel('Hidden layer 1 width', { exact: true })).toHaveValue('8');
   await expect.poll(() => probabilities(typed)).toEqual(trained);
 
   // an invalid weights file gets its specific error, and the imported weights stay
