@@ -515,7 +515,8 @@ export class TrainingSession {
   private stepMetrics(): StepMetrics {
     const { rate } = this;
     if (rate.seconds > 0.05) {
-      rate.perSecond = rate.samples / rate.seconds;
+      const recent = rate.samples / rate.seconds;
+      rate.perSecond = rate.perSecond === 0 ? recent : 0.7 * rate.perSecond + 0.3 * recent; // steadier figures and ETA
       rate.samples = 0;
       rate.seconds = 0;
     }

@@ -151,8 +151,12 @@ class Progress {
   }
 
   log(line: string): void {
-    if (this.tty) this.bars.log(`${line}\n`);
-    else console.log(line);
+    if (this.tty) {
+      this.bars.log(`${line}\n`);
+      this.bars.update(); // flushes the line now: stop() would drop it
+    } else {
+      console.log(line);
+    }
   }
 
   stop(): void {
