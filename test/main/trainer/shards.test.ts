@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS, type ModelSpec } from '../../../engine/spec.ts';
+import { macsPerSample, shardRows, split } from '../../../main/trainer/shards.ts';
+
+const iris: ModelSpec = { ...PRESETS.mlp, inputs: 4, classes: 3 };
+
+describe('shards', () => {
+  it('counts the forward multiply-adds of backprop-notes.md', () => {
+    // C1 6*25*28*28 + C3 16*6*25*10*10 + C5 120*16*25 + F6 120*84 + output 84*10
+    expect(macsPerSample(PRESETS.lenet5)).toBe(117_600 + 240_000 + 48_000 + 10_080 + 840);
+    expect(macsPerSample(PRESETS.mlp)).toBe(784 * 128 + 128 * 10);
+  });
+
+  it('cuts a batch by the model, never by the thread count', () => {
+    expect(shardRows(PRESETS.lenet5, 64)).toBe(8); // 2^22 / 416,520 = 10 rows -> 8
+    expect(shardRows(PRESETS.mlp, 64)).toBe(32); // 2^22 / 101,632 = 41 -> 32
+    expect(shardRows(iris, 32)).toBe(32); // tiny: one shard per batch
+    expect(shardRows(PRESETS.lenet5, 4096)).toBe(64); // at most 64 slots
+  });
+
+  it('groups shards into runs of near-equal length, one per thread', () => {
+    expect(split(8, 3)).toEqual([[0, 3], [3, 6], [6, 8]]);
+    expect(split(8, 2)).toEqual([[0, 4], [4, 8]]);
+    expect(split(2, 3)).toEqual([[0, 1], [1, 2]]);
+    expect(split(1, 1)).toEqual([[0, 1]]);
+  });
+});
