@@ -29,3 +29,24 @@ test('the gradient check shows every tensor below 1e-6', async ({ app, consoleEr
   await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Gradient check' }) }), 'gradient-check');
   expect(consoleErrors).toEqual([]);
 });
+
+test('LeNet-5 checks below 1e-6 with tanh and average pooling; with ReLU and max pooling the kinks are explained', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist');
+  await app.getByLabel('LeNet-5 (modern)').check();
+  await app.getByLabel('Activation').selectOption('tanh');
+  await app.getByLabel('Pooling').selectOption('avg');
+  const run = app.getByRole('button', { name: 'Run gradient check' });
+  await run.click();
+  const table = app.getByTestId('gradcheck-table');
+  await expect(table.locator('tbody tr')).toHaveCount(10); // c1, c3, c5, f6, output: weight and bias
+  const errors = await table.locator('.error-value').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+  console.log(`LeNet-5 (tanh, avg) gradient check: largest relative error ${Math.max(...errors).toExponential(2)}`);
+  for (const e of errors) expect(e).toBeLessThan(1e-6);
+  await expect(app.getByTestId('gradcheck-note')).toHaveCount(0);
+
+  await app.getByLabel('Activation').selectOption('relu');
+  await app.getByLabel('Pooling').selectOption('max');
+  await run.click();
+  await expect(app.getByTestId('gradcheck-note')).toContainText('ReLU at 0, max pooling at ties');
+  expect(consoleErrors).toEqual([]);
+});
