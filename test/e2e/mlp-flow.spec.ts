@@ -24,6 +24,9 @@ test('MLP: CSV drop, sigmoid + L2, two epochs, export, re-import, same predictio
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist');
   await dropFiles(app, [{ name: 'points.csv', text: pointsCsv(300) }]);
   await expect(app.getByTestId('dataset-summary')).toContainText('points.csv: 300 rows, 2 features, 2 classes');
+  const preview = app.getByRole('table', { name: 'First rows' });
+  await expect(preview.getByRole('columnheader')).toHaveText(['x1', 'x2', 'class']);
+  await expect(preview.locator('tbody tr').first()).toHaveText(/^0\.6552\s*0\.3048\s*right$/); // the file's first row
 
   await app.getByLabel('Activation').selectOption('sigmoid');
   await app.getByLabel('Output and loss').selectOption({ label: 'sigmoid + L2' });
