@@ -25,7 +25,8 @@ async function entriesOf(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry
 async function walk(entry: FileSystemEntry, out: PickedFile[]): Promise<void> {
   if (entry.isFile) {
     const file = await fileOf(entry as FileSystemFileEntry);
-    out.push({ name: file.name, relativePath: entry.fullPath.replace(/^\//, ''), bytes: await file.arrayBuffer() });
+    const path = entry.fullPath.replace(/^\//, ''); // a file dropped on its own has no folder path
+    out.push({ name: file.name, ...(path.includes('/') && { relativePath: path }), bytes: await file.arrayBuffer() });
   } else if (entry.isDirectory) {
     for (const child of await entriesOf(entry as FileSystemDirectoryEntry)) await walk(child, out);
   }
