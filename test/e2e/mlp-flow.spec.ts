@@ -48,6 +48,14 @@ test('MLP: CSV drop, sigmoid + L2, two epochs, export, re-import, same predictio
   const [epoch2, epoch1] = (await app.getByTestId('epoch-table').locator('.train-loss').allTextContents()).map(Number); // latest first
   expect(epoch2).toBeLessThan(epoch1);
   await expect(app.getByTestId('confusion-matrix')).toBeVisible();
+  // the decision boundary: "left" (class 0, blue) on the left of the plane, "right" (orange) on the
+  // right; sampled in the plot's margin (a tenth of the range on each side), where no point is drawn
+  const rgb = (fx: number, fy: number) =>
+    app.getByTestId('decision-boundary').evaluate((c: HTMLCanvasElement, [x, y]) => {
+      return Array.from(c.getContext('2d')!.getImageData(Math.round(x * c.width), Math.round(y * c.height), 1, 1).data.slice(0, 3));
+    }, [fx, fy]);
+  await expect.poll(async () => { const [r, , b] = await rgb(0.03, 0.5); return b > r; }).toBe(true);
+  await expect.poll(async () => { const [r, , b] = await rgb(0.97, 0.5); return r > b; }).toBe(true);
   await screenshot(app, 'mlp-flow');
 
   // the typed row (the file's first row) and the model's answer for it
