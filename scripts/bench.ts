@@ -8,7 +8,7 @@
 // cores: LeNet-5 with 2 threads >= 1.8x one thread. Other work on the machine moves the figures:
 // each is the median of several rounds, and the rounds alternate between the contenders.
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { installWasmKernels } from '../engine/kernels-wasm.ts';
 import { Model } from '../engine/model.ts';
@@ -91,6 +91,8 @@ for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 50], ['LeNet-
 const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'dispatch share'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(`training samples/s, median of ${ROUNDS} rounds; dispatch share = 1 - in-thread step time / 1-thread pool step time (same shards)\n`);
+console.log(`training samples/s, median of ${ROUNDS} rounds; dispatch share = 1 - in-thread step time / 1-thread pool step time (same shards)`);
+// Scaling needs idle cores: say how busy the machine was.
+console.log(`load average ${loadavg()[0].toFixed(1)} on ${cores} cores (above ${cores}, other work competes for them)\n`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
