@@ -38,7 +38,14 @@ export function maxPool(x: usize, maps: i32, H: i32, W: i32, n: i32, y: usize, w
   for (let m = 0; m < maps; m++) {
     const map = m * H * W;
     for (let i = 0; i < outH; i++) {
-      for (let j = 0; j < outW; j++) {
+      let j = 0;
+      if (n == 2) {
+        for (; j + 4 <= outW; j += 4) {
+          maxPool2x4(x, map + 2 * i * W + 2 * j, W, y + out, winner + out);
+          out += 16;
+        }
+      }
+      for (; j < outW; j++) {
         let best = map + i * n * W + j * n;
         let maxBits = load<i32>(x + <usize>best * 4);
         for (let a = 0; a < n; a++) {
@@ -57,4 +64,29 @@ export function maxPool(x: usize, maps: i32, H: i32, W: i32, n: i32, y: usize, w
       }
     }
   }
+}
+
+// Four adjacent 2x2 windows at once, starting at index `first` of x: each f32x4 holds one position
+// of the four windows, visited in scan order so that ties keep the first, as in the scalar loop.
+@inline
+function maxPool2x4(x: usize, first: i32, W: i32, y: usize, winner: usize): void {
+  const top = x + <usize>first * 4, bottom = top + <usize>W * 4;
+  const t0 = v128.load(top), t1 = v128.load(top, 16), b0 = v128.load(bottom), b1 = v128.load(bottom, 16);
+  const index = i32x4.add(i32x4.splat(first), i32x4(0, 2, 4, 6));
+  let max = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+  let best = index;
+  let v = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+  let better = f32x4.gt(v, max);
+  max = v128.bitselect(v, max, better);
+  best = v128.bitselect(i32x4.add(index, i32x4.splat(1)), best, better);
+  v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+  better = f32x4.gt(v, max);
+  max = v128.bitselect(v, max, better);
+  best = v128.bitselect(i32x4.add(index, i32x4.splat(W)), best, better);
+  v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+  better = f32x4.gt(v, max);
+  max = v128.bitselect(v, max, better);
+  best = v128.bitselect(i32x4.add(index, i32x4.splat(W + 1)), best, better);
+  v128.store(y, max);
+  v128.store(winner, best);
 }
