@@ -28,7 +28,8 @@ export interface WorkerData {
 }
 
 /** Shards of `shardRows` rows (the last may be shorter) cover [start, end) of the shuffled order;
- *  shard i of the task writes slot firstSlot + i. Eval chunks cover rows [start, end) of a set. */
+ *  shard i of the task writes slot firstSlot + i. Eval chunks cover [start, end) of the shuffled
+ *  order (training set) or of the validation set, one prediction per position. */
 export type Task =
   | { kind: 'grad'; version: number; start: number; end: number; shardRows: number; firstSlot: number }
   | { kind: 'eval'; version: number; set: 'train' | 'validation'; start: number; end: number; chunkRows: number };
@@ -37,63 +38,70 @@ export type Task =
 export interface TaskResult {
   lossSums: number[];
   correct: number;
-  seconds: number; // time spent computing, to measure the dispatch overhead
 }
 
 const data = workerData as WorkerData;
 if (data.kernels) installWasmKernels(data.kernels);
 let model: Model | undefined;
-let batch = new Float32Array(0); // the shard's rows gathered from the shuffled order
+let batch = new Float32Array(0); // rows gathered from the shuffled order
 let batchLabels = new Int32Array(0);
 
 export default function run(task: Task): TaskResult {
-  const began = performance.now();
   const current = Atomics.load(data.version, 0);
   if (task.version !== current) {
     throw new Error(`stale task: computed for parameter version ${task.version}, the parameters are at ${current}`);
   }
   model ??= Model.create(data.spec, { params: data.params });
-  const result = task.kind === 'grad' ? gradient(model, task) : evaluate(model, task);
-  result.seconds = (performance.now() - began) / 1000;
-  return result;
+  return task.kind === 'grad' ? gradient(model, task) : evaluate(model, task);
 }
 
 function gradient(m: Model, task: Extract<Task, { kind: 'grad' }>): TaskResult {
-  const n = m.inputSize;
-  const { features, labels } = data.train;
-  if (batchLabels.length < task.shardRows) {
-    batch = new Float32Array(task.shardRows * n);
-    batchLabels = new Int32Array(task.shardRows);
-  }
   const lossSums: number[] = [];
   let correct = 0;
   for (let start = task.start, slot = task.firstSlot; start < task.end; start += task.shardRows, slot++) {
     const rows = Math.min(task.shardRows, task.end - start);
-    for (let r = 0; r < rows; r++) {
-      const row = data.order[start + r];
-      batch.set(features.subarray(row * n, row * n + n), r * n);
-      batchLabels[r] = labels[row];
-    }
-    const shard = m.gradSum(batch, batchLabels, rows);
+    const shard = m.gradSum(gather(m.inputSize, start, rows), batchLabels, rows);
     data.gradSlots.set(m.grads, slot * m.size);
     lossSums.push(shard.lossSum);
     correct += shard.correct;
   }
-  return { lossSums, correct, seconds: 0 };
+  return { lossSums, correct };
 }
 
+/** The training set is evaluated in the epoch's order (the rows trained on, which --limit may make
+ *  a subset), the validation set as it is. */
 function evaluate(m: Model, task: Extract<Task, { kind: 'eval' }>): TaskResult {
   const n = m.inputSize;
-  const set = task.set === 'train' ? data.train : data.validation;
-  if (!set) throw new Error('no validation set in this session');
   const lossSums: number[] = [];
   let correct = 0;
   for (let start = task.start; start < task.end; start += task.chunkRows) {
-    const end = Math.min(task.end, start + task.chunkRows);
-    const chunk = m.evaluate(set.features.subarray(start * n, end * n), set.labels.subarray(start, end), end - start,
-      data.predictions.subarray(start, end));
+    const rows = Math.min(task.end, start + task.chunkRows) - start;
+    const predictions = data.predictions.subarray(start, start + rows);
+    let chunk;
+    if (task.set === 'train') {
+      chunk = m.evaluate(gather(n, start, rows), batchLabels, rows, predictions);
+    } else {
+      const set = data.validation;
+      if (!set) throw new Error('no validation set in this session');
+      chunk = m.evaluate(set.features.subarray(start * n, (start + rows) * n), set.labels.subarray(start, start + rows), rows, predictions);
+    }
     lossSums.push(chunk.lossSum);
     correct += chunk.correct;
   }
-  return { lossSums, correct, seconds: 0 };
+  return { lossSums, correct };
+}
+
+/** Rows order[start, start + rows) of the training set, contiguous in `batch` and `batchLabels`. */
+function gather(n: number, start: number, rows: number): Float32Array {
+  if (batchLabels.length < rows) {
+    batch = new Float32Array(rows * n);
+    batchLabels = new Int32Array(rows);
+  }
+  const { features, labels } = data.train;
+  for (let r = 0; r < rows; r++) {
+    const row = data.order[start + r];
+    batch.set(features.subarray(row * n, row * n + n), r * n);
+    batchLabels[r] = labels[row];
+  }
+  return batch;
 }

@@ -223,7 +223,7 @@ export class TrainingSession {
       validation: validation
         ? { features: toShared(validation.features, Float32Array), labels: toShared(validation.labels, Int32Array) }
         : null,
-      predictions: shared(Int32Array, Math.max(train.rows, validation?.rows ?? 0)),
+      predictions: shared(Int32Array, Math.max(base.length, validation?.rows ?? 0)),
       kernels: loadKernels(opts.wasmFile === undefined ? DEFAULT_WASM : opts.wasmFile),
     };
     const pool = new ShardPool(opts.workerFile ?? DEFAULT_WORKER, data, config.threads);
@@ -459,12 +459,12 @@ export class TrainingSession {
     const { validation, train } = this.data;
     const seen = this.position;
     const val = validation ? await this.evaluate('validation', this.opts.validation!.rows) : null;
-    // Without a validation set the confusion matrix comes from the training set.
-    const confusionSet = val ?? (await this.evaluate('train', this.opts.train.rows));
-    const labels = validation ? validation.labels : train.labels;
+    // Without a validation set the confusion matrix comes from the rows trained on, in this epoch's order.
+    const confusionSet = val ?? (await this.evaluate('train', this.base.length));
+    const label = validation ? (i: number) => validation.labels[i] : (i: number) => train.labels[this.data.order[i]];
     const classes = this.model.classes;
     const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-    for (let i = 0; i < confusionSet.rows; i++) confusion[labels[i]][this.data.predictions[i]]++;
+    for (let i = 0; i < confusionSet.rows; i++) confusion[label(i)][this.data.predictions[i]]++;
     const perClassAccuracy = confusion.map((row, c) => {
       const total = row.reduce((a, b) => a + b, 0);
       return total === 0 ? 0 : row[c] / total;

@@ -258,7 +258,7 @@ describe('input', () => {
 
   it('trains on the first `limit` rows of a seeded shuffle', async () => {
     const train = blobs(100, 4, 3, 2);
-    const { events } = await trainToEnd({ train, config: { ...config, limit: 30, batchSize: 30 } });
+    const { params, events } = await trainToEnd({ train, config: { ...config, limit: 30, batchSize: 30 } });
     expect(metricsOf(events).at(-1)!.samplesSeen).toBe(30);
     // The subset is the first 30 of dataRng(seed)'s shuffle: the epoch's loss is theirs at the initial weights.
     const order = Int32Array.from({ length: 100 }, (_, i) => i);
@@ -272,5 +272,11 @@ describe('input', () => {
     const ref = Model.create(tiny);
     ref.init(1);
     expect(epochsOf(events)[0].trainLoss).toBeCloseTo(ref.evaluate(x, y, 30).lossSum / 30, 5);
+    // No validation set: the confusion matrix is the trained rows' at the final weights.
+    const predictions = new Int32Array(30);
+    Model.create(tiny, { params }).evaluate(x, y, 30, predictions);
+    const confusion = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    for (let r = 0; r < 30; r++) confusion[y[r]][predictions[r]]++;
+    expect(epochsOf(events)[0].confusion).toEqual(confusion);
   });
 });
