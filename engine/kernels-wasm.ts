@@ -23,6 +23,7 @@ interface KernelExports {
   maxPool(x: number, maps: number, H: number, W: number, n: number, y: number, winner: number): void;
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const EXPORTS = ['workspaceEnd', 'sgemm', 'im2col', 'col2im', 'relu', 'reluBackward', 'maxPool'] as const;
 
 const PAGE = 65536;
 const align = (bytes: number) => (bytes + 63) & ~63;
@@ -31,6 +32,8 @@ const align = (bytes: number) => (bytes + 63) & ~63;
 export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object): Kernels {
   const module = wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm) ? new WebAssemblyApi.Module(wasm) : wasm;
   const exports = new WebAssemblyApi.Instance(module, {}).exports as KernelExports;
+  const missing = EXPORTS.filter((name) => typeof exports[name] !== 'function');
+  if (missing.length) throw new Error(`the wasm kernels lack ${missing.join(', ')}: engine/wasm/kernels.wasm is out of date, run "npm run build:wasm"`);
   const memory = exports.memory;
   const operands = align(exports.workspaceEnd()); // below: the module's own packing buffers
   let heap = new Float32Array(memory.buffer);

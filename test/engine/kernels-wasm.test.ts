@@ -159,6 +159,12 @@ describe('wasm ReLU and max pooling match the TypeScript ones exactly', () => {
 });
 
 describe('installing the wasm kernels', () => {
+  it('refuses a module that lacks a kernel (a stale build) with a message that says what to run', () => {
+    // the smallest valid module: no exports at all
+    const empty = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    expect(() => createWasmKernels(empty)).toThrow(/lack workspaceEnd, sgemm, .*maxPool: .*npm run build:wasm/);
+  });
+
   it('routes float32 products to wasm and leaves float64 on the TypeScript kernels', () => {
     const rng = new Rng(7);
     const M = 5, N = 11, K = 300; // past one packed block (256): wasm then sums in another order
