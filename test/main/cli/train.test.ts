@@ -1,7 +1,7 @@
 // `train`, `eval` and `predict` run as a user runs them, with the defaults: the issue's accuracies
 // (Iris >= 95 %, MNIST MLP >= 92 %, LeNet-5 >= 96.5 % on the 2,000 held-out digits within 5 epochs),
 // files that round-trip between the commands, resume == never stopped, and one-line input errors.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,24 @@ describe('train', { timeout: 300_000 }, () => {
     await ok('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '6', '--resume', at('ckpt/checkpoint.json'), '--out', at('resumed.json'));
     expect(parseWeights(readFileSync(at('resumed.json'), 'utf8'), 'resumed').params)
       .toEqual(parseWeights(readFileSync(at('straight.json'), 'utf8'), 'straight').params);
+  });
+
+  it('stops on Ctrl-C after the current step, writing a checkpoint and the weights', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'train', '--model', 'lenet5', '--dataset', 'mnist',
+      '--checkpoint', at('interrupted'), '--out', at('interrupted.json')], { cwd: root });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stdout += d));
+    // Interrupt during the second epoch.
+    await new Promise<void>((resolve) => child.stdout.on('data', () => stdout.includes('epoch 1/5:') && resolve()));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect({ code, stdout }).toMatchObject({ code: 0, stdout: expect.stringContaining(`stopped; resume with --resume ${at('interrupted')}/checkpoint.json`) });
+    const checkpoint = JSON.parse(readFileSync(at('interrupted/checkpoint.json'), 'utf8'));
+    expect(checkpoint).toMatchObject({ format: 'backprop-studio.checkpoint', epoch: 1, position: expect.any(Number) });
+    // The weights written on stop are the checkpoint's.
+    const weights = parseWeights(readFileSync(at('interrupted.json'), 'utf8'), 'interrupted.json');
+    expect(Buffer.from(weights.params.buffer).toString('base64')).toBe(checkpoint.params);
   });
 
   it('rejects bad input with one line and exit code 2', async () => {
