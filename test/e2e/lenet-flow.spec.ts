@@ -41,7 +41,7 @@ test('LeNet-5: MNIST subset, pause and resume, confusion matrix, a drawn digit p
   await expect(trainingState(app)).toHaveText('running');
 
   // pause: the step count holds still; resume: it moves on
-  await expect(app.getByTestId('step')).not.toHaveText('0');
+  await expect(app.getByTestId('step')).not.toHaveText('0', { timeout: 60_000 }); // the worker pool starts first
   await app.getByRole('button', { name: 'Pause' }).click();
   await expect(trainingState(app)).toHaveText('paused');
   const held = await app.getByTestId('step').textContent();
