@@ -27,17 +27,19 @@ export interface Kernels {
   relu(x: Floats, y: Floats, n: number): void;
   reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void;
   maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void;
+  /** Optional: a zeroed float32 vector placed where these kernels use it without copying it. */
+  floats?(n: number): Float32Array;
 }
 
-/** A zeroed vector of the given element type. */
+/** A zeroed vector of the given element type (float32 ones from the installed kernels, if they place them). */
 export function floats(dtype: DType, n: number): Floats {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  return dtype === 'float32' ? (float32Kernels.floats?.(n) ?? new Float32Array(n)) : new Float64Array(n);
 }
 
 /** `buf` if it holds at least n elements, else a new zeroed one of the same type (per-batch buffers
  *  grow when a larger batch comes, then are reused). */
 export function grow<T extends Floats>(buf: T, n: number): T {
-  return buf.length >= n ? buf : (new (buf.constructor as new (n: number) => T)(n));
+  return buf.length >= n ? buf : (floats(buf instanceof Float64Array ? 'float64' : 'float32', n) as T);
 }
 
 /**

@@ -89,6 +89,24 @@ describe('wasm SIMD gemm matches the TypeScript gemm (float32)', () => {
     expect(Array.from(C)).toEqual([0, 0, 0, 0]);
   });
 
+  it('computes in place on the arrays it placed, which stay valid as its memory grows', () => {
+    const k = createWasmKernels(bytes);
+    const a = k.floats!(6), b = k.floats!(6), c = k.floats!(4);
+    expect(Array.from(a)).toEqual([0, 0, 0, 0, 0, 0]); // zeroed
+    a.set([1, 2, 3, 4, 5, 6]);
+    b.set([7, 8, 9, 10, 11, 12]);
+    k.gemm(false, false, 2, 2, 3, a, b, c, false);
+    expect(Array.from(c)).toEqual([58, 64, 139, 154]);
+    const n = 600, big = new Float32Array(n * n).fill(1), out = new Float32Array(n * n);
+    k.gemm(false, false, n, n, n, big, big, out, false); // copies ~4 MiB in: the memory grows
+    expect(out[n * n - 1]).toBe(n);
+    k.gemm(true, true, 2, 2, 3, a, b, c, true); // A^T B^T of [[1,3,5],[2,4,6]] and B's transpose, added
+    expect(Array.from(c)).toEqual([58 + 76, 64 + 103, 139 + 100, 154 + 136]);
+    const later = k.floats!(3); // placed after the growth, where the big call's copies were: zeroed
+    expect(Array.from(later)).toEqual([0, 0, 0]);
+    expect(Array.from(a)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('survives its memory growing between calls (views are refreshed)', () => {
     const k = createWasmKernels(new WebAssembly.Module(bytes));
     const small = new Float32Array([2]), out = new Float32Array(1);
@@ -200,7 +218,13 @@ describe('whole models: gradSum with the wasm kernels matches the TypeScript ker
       const expected = model.gradSum(x, labels, rows), expectedGrads = model.grads.slice();
       installWasmKernels(bytes);
       const actual = model.gradSum(x, labels, rows);
+      // and a model built while they are installed, whose buffers the kernels use in place
+      const placed = Model.create(PRESETS[preset]);
+      placed.params.set(model.params);
+      const again = placed.gradSum(x, labels, rows);
       setKernels(tsKernels);
+      expect(again.lossSum).toBe(actual.lossSum);
+      expect(Array.from(placed.grads)).toEqual(Array.from(model.grads));
       expect(actual.correct).toBe(expected.correct);
       expect(Math.abs(actual.lossSum - expected.lossSum)).toBeLessThan(1e-6 * expected.lossSum);
       for (const t of model.tensors) {
