@@ -135,6 +135,12 @@ export class Model {
     });
   }
 
+  /** A hash of which side of every kink (ReLU at 0, max pooling's argmax) the last forward took:
+   *  two forwards that took the same sides hash alike (gradient checking, not training, calls it). */
+  kinks(): number {
+    return this.layers.reduce((h, layer) => layer.kinks?.(this.lastRows, h) ?? h, 0);
+  }
+
   /** One sample's input and each stage's output (after its activation), for the UI. */
   featureMaps(x: Floats): { name: string; shape: number[]; data: Float32Array }[] {
     this.forward(x, 1);

@@ -1,7 +1,7 @@
 // Element-wise activation y = f(x); backward dx = dy * f'(x), with f' written in terms of y so the
 // layer keeps only its output (backprop-notes "Activations"; sigmoid' is eq. 22).
 import { type DType, type Floats, floats, grow, relu, reluBackward } from '../kernels.ts';
-import { type Layer, ParameterFree, size } from './layer.ts';
+import { type Layer, ParameterFree, foldKink, size } from './layer.ts';
 
 export type ActivationKind = 'sigmoid' | 'tanh' | 'relu' | 'identity' | 'scaled-tanh';
 
@@ -46,5 +46,13 @@ export class Activation extends ParameterFree implements Layer {
       case 'scaled-tanh': for (let i = 0; i < n; i++) dx[i] = dy[i] * A * S * (1 - (y[i] / A) * (y[i] / A)); break;
     }
     return dx;
+  }
+
+  /** ReLU's winners: x > 0, read from y (y > 0 exactly when x > 0). The other kinds are smooth. */
+  kinks(batch: number, h: number): number {
+    if (this.kind !== 'relu') return h;
+    const n = batch * size(this.inShape), y = this.y;
+    for (let i = 0; i < n; i++) h = foldKink(h, y[i] > 0 ? 1 : 0);
+    return h;
   }
 }

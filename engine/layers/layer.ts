@@ -25,7 +25,15 @@ export interface Layer {
   /** Given dL/dy of the last forward, ADDS the batch's parameter gradients to the bound gradient
    *  views and returns dL/dx (null when not needInputGrad, e.g. for the first layer). */
   backward(dy: Floats, batch: number, needInputGrad: boolean): Floats | null;
+  /** Layers with kinks (ReLU, max pooling): folds which side of each kink its last forward over
+   *  `batch` samples took (its "winners") into the running hash h with foldKink. Gradient checking
+   *  only; nothing on the training path calls it. */
+  kinks?(batch: number, h: number): number;
 }
+
+/** One step of the kink hash (FNV-1a style): for each v a bijection of h, so two sequences of
+ *  winners that differ in exactly one place never hash alike (more differences: 2^-32 odds). */
+export const foldKink = (h: number, v: number): number => Math.imul(h ^ v, 16777619);
 
 export const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 

@@ -1,7 +1,7 @@
 // Max pooling, N x N windows, stride N (seed eq. 29). Forward remembers each window's winner (the
 // first maximum in scan order on ties); backward sends the whole gradient to it (seed 3.3, item 1).
 import { type DType, type Floats, floats, grow, maxPool } from '../kernels.ts';
-import { type Layer, ParameterFree } from './layer.ts';
+import { type Layer, ParameterFree, foldKink } from './layer.ts';
 
 export class MaxPool extends ParameterFree implements Layer {
   readonly inShape: number[];
@@ -33,5 +33,12 @@ export class MaxPool extends ParameterFree implements Layer {
     dx.fill(0, 0, batch * this.channels * this.inH * this.inW);
     for (let o = 0; o < outputs; o++) dx[this.winner[o]] = dy[o];
     return dx;
+  }
+
+  /** Its winners: each window's argmax. */
+  kinks(batch: number, h: number): number {
+    const outputs = batch * this.channels * this.outShape[1] * this.outShape[2];
+    for (let o = 0; o < outputs; o++) h = foldKink(h, this.winner[o]);
+    return h;
   }
 }

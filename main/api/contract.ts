@@ -122,7 +122,9 @@ export interface ValidationSample {
   shape: number[]; // the model's input shape
   features: ArrayBuffer; // Float32, as the model sees them (normalised, padded for LeNet-5)
 }
-export interface GradientCheckRow { tensor: string; maxRelError: number; checked: number }
+/** `skipped` of the `checked` values straddled a kink (ReLU at 0, a max pooling tie) and are left out
+ *  of maxRelError (null when all were). */
+export interface GradientCheckRow { tensor: string; checked: number; skipped: number; maxRelError: number | null }
 export interface ExportedWeights {
   fileName: string;
   text: string;
