@@ -28,13 +28,14 @@ export const command: Command = {
     const names = weights.labels ?? Array.from({ length: model.classes }, (_, c) => String(c));
     const unlabelled = /\.(csv|tsv|txt)$/i.test(input);
     const raw = unlabelled ? featureRows(readText(input, '--input'), input, model.inputSize, names) : await loadDatasetArg(input, undefined);
-    const ds = modelInputs(raw, { ...weights, labels: names });
+    // A labelled input's classes need not be the model's: its labels are only shown.
+    const ds = modelInputs({ ...raw, labels: new Int32Array(raw.rows), classNames: names }, weights);
     const probabilities = model.predict(ds.features, ds.rows);
     for (let r = 0; r < ds.rows; r++) {
       const p = Array.from(probabilities.subarray(r * model.classes, (r + 1) * model.classes));
       const ranked = p.map((q, c) => ({ q, c })).sort((a, b) => b.q - a.q);
       const top = ranked.slice(0, TOP).map(({ q, c }) => `${names[c]} ${q.toFixed(4)}`).join(', ');
-      const truth = unlabelled ? '' : ` (labelled ${names[ds.labels[r]]})`;
+      const truth = unlabelled ? '' : ` (labelled ${raw.classNames[raw.labels[r]]})`;
       console.log(`${r + 1}: ${names[ranked[0].c]}${truth}  [${top}]`);
     }
   },
