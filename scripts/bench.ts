@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { installWasmKernels } from '../engine/kernels-wasm.ts';
 import { Model } from '../engine/model.ts';
 import { createOptimizer, type OptimizerConfig } from '../engine/optim.ts';
@@ -64,6 +65,22 @@ async function trainer(spec: ModelSpec, train: Dataset, threads: number, steps: 
   };
 }
 
+/** What the machine gives two threads right now: the same arithmetic on 1 worker or split over
+ *  `threads` workers. Its scaling is the ceiling of the trainer's while other work shares the cores. */
+function probe(threads: number): { round: Round; close(): Promise<void> } {
+  const code = `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x += Math.sqrt(i); parentPort.postMessage(x); });`;
+  const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true }));
+  const work = 4e7;
+  return {
+    round: () => Promise.all(workers.map((w) => new Promise((resolve) => {
+      w.once('message', resolve);
+      w.postMessage(work / threads);
+    }))).then(() => {}),
+    close: () => Promise.all(workers.map((w) => w.terminate())).then(() => {}),
+  };
+}
+
 /** The same steps without the pool: the same shards computed and summed in this thread. */
 function direct(spec: ModelSpec, train: Dataset, steps: number): Round {
   const model = Model.create(spec);
@@ -92,22 +109,24 @@ for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 40], ['LeNet-
   const train = prepareDataset(mnist, { spec }).train;
   const one = await trainer(spec, train, 1, steps);
   const all = await trainer(spec, train, cores, steps);
+  const [probeOne, probeAll] = [probe(1), probe(cores)];
   try {
-    const [base, single, multi] = await roundSeconds([direct(spec, train, steps), one.round, all.round]);
+    const [base, single, multi, p1, pn] = await roundSeconds([direct(spec, train, steps), one.round, all.round, probeOne.round, probeAll.round]);
     const rate = (s: number) => Math.round((steps * BATCH) / s).toLocaleString('en-US');
     rows.push([name, String(shardRows(spec, BATCH)), rate(base), rate(single), rate(multi), `${(single / multi).toFixed(2)}x`,
-      `${(100 * (1 - base / single)).toFixed(1)} %`]);
+      `${(p1 / pn).toFixed(2)}x`, `${(100 * (1 - base / single)).toFixed(1)} %`]);
   } finally {
-    await one.close();
-    await all.close();
+    await Promise.all([one.close(), all.close(), probeOne.close(), probeAll.close()]);
   }
 }
 
-const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'dispatch share'];
+const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'machine scaling', 'dispatch share'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(`training samples/s, median of ${ROUNDS} rounds; dispatch share = 1 - in-thread time / 1-thread trainer time (same shards)`);
-// Scaling needs idle cores: say how busy the machine was.
-console.log(`load average ${loadavg()[0].toFixed(1)} on ${cores} cores (above ${cores}, other work competes for them)\n`);
+// Scaling needs idle cores: say how busy the machine was, and what plain arithmetic gained from
+// more threads in the same rounds (machine scaling).
+console.log(`load average ${loadavg()[0].toFixed(1)} on ${cores} cores (above ${cores}, other work competes for them)`);
+console.log(`machine scaling: a plain arithmetic loop on ${cores} worker threads against 1, in the same rounds\n`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
