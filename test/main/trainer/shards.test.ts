@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, type ModelSpec } from '../../../engine/spec.ts';
-import { macsPerSample, shardRows, split } from '../../../main/trainer/shards.ts';
+import { macsPerSample, parameterCount, shardRows, split } from '../../../main/trainer/shards.ts';
 
 const iris: ModelSpec = { ...PRESETS.mlp, inputs: 4, classes: 3 };
 
@@ -11,10 +11,17 @@ describe('shards', () => {
     expect(macsPerSample(PRESETS.mlp)).toBe(784 * 128 + 128 * 10);
   });
 
+  it('counts the parameters of weights-format.md', () => {
+    expect(parameterCount(PRESETS.lenet5)).toBe(61_706); // backprop-notes.md's table
+    expect(parameterCount(PRESETS.mlp)).toBe(785 * 128 + 129 * 10);
+  });
+
   it('cuts a batch by the model, never by the thread count', () => {
-    expect(shardRows(PRESETS.lenet5, 64)).toBe(8); // 2^22 / 416,520 = 10 rows -> 8
-    expect(shardRows(PRESETS.mlp, 64)).toBe(32); // 2^22 / 101,632 = 41 -> 32
-    expect(shardRows(iris, 32)).toBe(32); // tiny: one shard per batch
+    expect(shardRows(PRESETS.lenet5, 64)).toBe(16); // 128 x 61,706 / 416,520 = 19 rows -> 16
+    expect(shardRows(PRESETS.mlp, 64)).toBe(32); // 128 x 101,770 / 101,632 = 128 rows, but half the batch
+    expect(shardRows(PRESETS.mlp, 512)).toBe(128);
+    expect(shardRows(iris, 32)).toBe(16);
+    expect(shardRows(PRESETS.lenet5, 1)).toBe(1);
     expect(shardRows(PRESETS.lenet5, 4096)).toBe(64); // at most 64 slots
   });
 
