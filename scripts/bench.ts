@@ -21,6 +21,7 @@ import { shardRows, TrainingSession } from '../main/trainer/index.ts';
 
 const BATCH = 64;
 const ROUNDS = 7;
+const WARMUP_ROUNDS = 3;
 const OPTIMIZER: OptimizerConfig = { kind: 'adam', lr: 0.001 };
 const cores = availableParallelism();
 
@@ -31,7 +32,8 @@ type Round = () => Promise<void> | void;
 /** Median seconds of a round of each contender. Rounds alternate between them, so that load from
  *  elsewhere on the machine falls on all of them alike. */
 async function roundSeconds(contenders: Round[]): Promise<number[]> {
-  for (const round of contenders) await round(); // warm-up
+  // Warm-up: each worker's JIT and wasm tier-up take a few dozen steps.
+  for (const round of contenders) for (let i = 0; i < WARMUP_ROUNDS; i++) await round();
   const times: number[][] = contenders.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
     for (const [c, round] of contenders.entries()) {
@@ -105,7 +107,7 @@ function direct(spec: ModelSpec, train: Dataset, steps: number): Round {
 installWasmKernels(readFileSync(fileURLToPath(new URL('../engine/wasm/kernels.wasm', import.meta.url))));
 const mnist = await loadDataset({ builtin: 'mnist' });
 const rows: string[][] = [];
-for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 40], ['LeNet-5', PRESETS.lenet5, 12]] as const) {
+for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 60], ['LeNet-5', PRESETS.lenet5, 20]] as const) {
   const train = prepareDataset(mnist, { spec }).train;
   const one = await trainer(spec, train, 1, steps);
   const all = await trainer(spec, train, cores, steps);

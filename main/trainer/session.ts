@@ -125,6 +125,23 @@ function checkLearningRate(lr: number): void {
   if (!Number.isFinite(lr) || lr <= 0) throw new InputError(`learning rate: expected a positive number, got ${lr}`);
 }
 
+// The main thread's passes over the parameters, run while the workers wait: small functions, so
+// that the JIT optimises their loops on their own.
+function addTo(sum: Float32Array, a: Float32Array): void {
+  for (let j = 0; j < sum.length; j++) sum[j] += a[j];
+}
+
+/** a /= n in place; false if a value is not finite. */
+function divideAllFinite(a: Float32Array, n: number): boolean {
+  let finite = true;
+  for (let j = 0; j < a.length; j++) {
+    const x = a[j] / n;
+    a[j] = x;
+    if (x - x !== 0) finite = false; // NaN or ±Infinity
+  }
+  return finite;
+}
+
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] - a[i] !== 0) return false; // NaN or ±Infinity
   return true;
@@ -410,7 +427,7 @@ export class TrainingSession {
         for (let k = first; k < last; k++) {
           const slot = slots.subarray(k * size, (k + 1) * size);
           if (k === 0) grad.set(slot);
-          else for (let j = 0; j < size; j++) grad[j] += slot[j];
+          else addTo(grad, slot);
           lossSum += result.lossSums[k - first];
         }
         correct += result.correct;
@@ -419,13 +436,7 @@ export class TrainingSession {
     const where = `step ${this.stepCount + 1} (epoch ${this.epoch + 1})`;
     const advice = 'paused with the parameters of the last finite step; lower the learning rate and resume';
     if (!Number.isFinite(lossSum)) return `non-finite loss at ${where}: ${advice}`;
-    let finite = true;
-    for (let j = 0; j < size; j++) {
-      const g = grad[j] / rows;
-      grad[j] = g;
-      if (g - g !== 0) finite = false; // NaN or ±Infinity
-    }
-    if (!finite) return `non-finite gradient at ${where}: ${advice}`;
+    if (!divideAllFinite(grad, rows)) return `non-finite gradient at ${where}: ${advice}`;
 
     // A finite gradient can still overflow the parameters (a huge learning rate): undo such an
     // update. The optimiser's moments keep it (copying them every step would cost more than
