@@ -107,7 +107,7 @@ function direct(spec: ModelSpec, train: Dataset, steps: number): Round {
 installWasmKernels(readFileSync(fileURLToPath(new URL('../engine/wasm/kernels.wasm', import.meta.url))));
 const mnist = await loadDataset({ builtin: 'mnist' });
 const rows: string[][] = [];
-for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 60], ['LeNet-5', PRESETS.lenet5, 20]] as const) {
+for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 100], ['LeNet-5', PRESETS.lenet5, 40]] as const) {
   const train = prepareDataset(mnist, { spec }).train;
   const one = await trainer(spec, train, 1, steps);
   const all = await trainer(spec, train, cores, steps);
