@@ -267,7 +267,7 @@ export class Services {
         return {
           classCounts: p.classCounts,
           ...(p.rows && { rows: p.rows, labels: Array.from(this.dataset.labels.subarray(0, p.rows.length)) }),
-          ...(p.images && { images: p.images.map((im) => ({ width: im.width, height: im.height, label: im.label, pixels: bufferOf(im.pixels) })) }),
+          ...(p.images && { images: p.images.map((im) => ({ width: im.width, height: im.height, label: im.label, pixels: im.pixels.buffer })) }),
         };
       },
 

@@ -45,7 +45,8 @@ export const DatasetSourceSchema = v.variant('kind', [
 ], 'expected a source with "kind" "builtin", "files" or "dialog"');
 
 export const LoadOptionsSchema = v.strictObject({
-  labelColumn: v.optional(v.union([text(1024), integerIn(0, 1_000_000)], 'expected a column name or index')),
+  // A header name or a column number counted from 1, as the datasets' error messages count columns.
+  labelColumn: v.optional(v.union([text(1024), integerIn(1, 1_000_000)], 'expected a column name or a column number from 1')),
   image: v.optional(v.boolean('expected true or false')), // CSV columns are an image's pixels
 });
 

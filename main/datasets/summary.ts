@@ -15,8 +15,9 @@ export interface DatasetSummary {
 export interface PreviewImage {
   width: number;
   height: number;
-  /** Grayscale 0..255, row-major; each image stretched from its own darkest to its brightest value. */
-  pixels: Uint8Array;
+  /** Grayscale 0..255, row-major; each image stretched from its own darkest to its brightest value.
+   *  The array owns its whole buffer, so the buffer crosses a process boundary as is. */
+  pixels: Uint8Array<ArrayBuffer>;
   label: number;
 }
 

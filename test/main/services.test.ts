@@ -63,6 +63,7 @@ describe('request validation (hostile payloads)', () => {
       ['loadDataset', { source: { kind: 'files', files: [] } }, 'loadDataset: source.files: expected at least one file, got 0'],
       ['loadDataset', { source: { kind: 'files', files: [{ name: 'a.csv', bytes: 'a,b\n1,2' }] } }, /^loadDataset: source.files\[0\].bytes: expected an ArrayBuffer/],
       ['loadDataset', { source: { kind: 'files', files: [{ name: 'x'.repeat(5000), bytes: new ArrayBuffer(1) }] } }, /^loadDataset: source.files\[0\].name: expected at most 1024 characters/],
+      ['loadDataset', { source: { kind: 'builtin', name: 'iris' }, options: { labelColumn: 0 } }, 'loadDataset: options.labelColumn: expected a positive integer, got 0'],
       ['prepare', { spec: { ...MLP, hidden: [-3] }, valSplit: 0, normalize: 'none', seed: 1 }, /^prepare: spec.hidden\[0\]: expected a positive integer/],
       ['prepare', { spec: MLP, valSplit: 2, normalize: 'none', seed: 1 }, /^prepare: valSplit: expected a fraction in \[0, 0.9\]/],
       ['prepare', { spec: MLP, valSplit: 0, normalize: 'none', seed: -1 }, /^prepare: seed: expected an integer >= 0/],
@@ -104,6 +105,26 @@ describe('state requests', () => {
     );
     expect(await s.call('predict', { inputs: new ArrayBuffer(4), rows: 1 })).toEqual(inputError(/^predict: no model yet; prepare/));
     expect(await s.call('prepare', { spec: MLP, valSplit: 0, normalize: 'none', seed: 1 })).toEqual(inputError('prepare: no dataset loaded'));
+  });
+
+  it('counts a numeric label column from 1, as the datasets\' messages do', async () => {
+    const { s } = services();
+    const file = { name: 't.csv', bytes: csvBytes('y,x\na,1\nb,2\na,3\n') };
+    const first = value<{ shape: number[]; classNames: string[] }>(await s.call('loadDataset', { source: { kind: 'files', files: [file] }, options: { labelColumn: 1 } }));
+    expect(first).toMatchObject({ shape: [1], classNames: ['a', 'b'] });
+    expect(value(await s.call('preview', undefined))).toMatchObject({ rows: [[1], [2], [3]], labels: [0, 1, 0] });
+  });
+
+  it('sends preview images\' pixels as an ArrayBuffer of one byte per pixel', async () => {
+    const { s } = services();
+    // 4 pixels per row: an image 2x2; pixel values stretched to 0..255 per image.
+    const csv = 'p1,p2,p3,p4,label\n0,10,20,40,x\n5,5,5,5,y\n';
+    value(await s.call('loadDataset', { source: { kind: 'files', files: [{ name: 'img.csv', bytes: csvBytes(csv) }] }, options: { image: true } }));
+    const { images } = value<{ images: { width: number; height: number; pixels: ArrayBuffer; label: number }[] }>(await s.call('preview', undefined));
+    expect(images.map((im) => [im.width, im.height, im.label])).toEqual([[2, 2, 0], [2, 2, 1]]);
+    expect(Object.prototype.toString.call(images[0].pixels)).toBe('[object ArrayBuffer]');
+    expect(Array.from(new Uint8Array(images[0].pixels))).toEqual([0, 64, 128, 255]); // 255 * [0, 10, 20, 40] / 40, rounded
+    expect(Array.from(new Uint8Array(images[1].pixels))).toEqual([0, 0, 0, 0]);
   });
 
   it('a bad file leaves the previous dataset in place', async () => {

@@ -16,7 +16,8 @@ class DatasetStore {
   normalize = $state<Normalization>('minmax');
   valSplit = $state(0.2);
   limit = $state<number | null>(null); // train on the first rows only: a quick look at a big set
-  // How the next CSV is read: its label column (name or 0-based index; default the last), and
+  // How the next CSV is read: its label column (header name or column number from 1, as the
+  // datasets' messages count; default the last), and
   // whether its feature columns are a square image (784 -> 28x28), as in MNIST as CSV.
   labelColumn = $state('');
   csvImage = $state(false);
