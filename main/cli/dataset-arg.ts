@@ -3,12 +3,10 @@
 import { InputError } from '../../engine/errors.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import type { Normalization } from '../../engine/weights.ts';
-import { applyNormalization, BUILTINS, loadDataset, prepareDataset, type Dataset } from '../datasets/index.ts';
+import { applyNormalization, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
 
-export async function loadDatasetArg(arg: string, labelColumn: string | undefined): Promise<Dataset> {
-  const builtin = BUILTINS.find((b) => b.name === arg);
-  const column = labelColumn === undefined ? undefined : /^\d+$/.test(labelColumn) ? Number(labelColumn) : labelColumn;
-  return builtin ? loadDataset({ builtin: builtin.name }) : loadDataset({ path: arg }, { labelColumn: column });
+export function loadDatasetArg(arg: string, labelColumn: string | undefined): Promise<Dataset> {
+  return loadDataset(sourceFromArg(arg), { labelColumn });
 }
 
 /** The spec with what the dataset decides filled in: a preset's inputs (MLP) and classes always,
@@ -29,19 +27,7 @@ export function completeSpec(value: unknown, source: string, ds: Dataset, preset
  *  name), images padded for LeNet-5, the weights' normalization applied. */
 export function modelInputs(ds: Dataset, weights: { spec: ModelSpec; labels?: string[]; normalization?: Normalization }): Dataset {
   const { spec, labels } = weights;
-  let relabelled = ds;
-  if (labels && !ds.classNames.every((name, c) => labels[c] === name)) {
-    const map = ds.classNames.map((name) => labels.indexOf(name));
-    const newLabels = new Int32Array(ds.rows);
-    for (let i = 0; i < ds.rows; i++) {
-      const c = map[ds.labels[i]];
-      if (c < 0) {
-        throw new InputError(`${ds.name}: class ${JSON.stringify(ds.classNames[ds.labels[i]])} is not among the model's labels (${labels.join(', ')})`);
-      }
-      newLabels[i] = c;
-    }
-    relabelled = { ...ds, labels: newLabels, classNames: labels };
-  }
+  const relabelled = labels ? matchClasses(ds, labels, `the model's labels (${labels.join(', ')})`) : ds;
   const { train } = prepareDataset(relabelled, { spec, normalize: 'none' });
   applyNormalization(train.features, inputSize(spec), weights.normalization ?? null);
   return train;

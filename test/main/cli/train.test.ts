@@ -162,7 +162,7 @@ describe('eval and predict', { timeout: 300_000 }, () => {
       .toBe(`error: ${at('text.csv')}: row 2, column 3: expected a number, got "x"`);
     writeFileSync(at('other.csv'), 'a,b,c,d,kind\n1,2,3,4,rose\n1,2,3,5,tulip\n');
     expect(await badInput('eval', '--weights', at('small.json'), '--dataset', at('other.csv')))
-      .toBe(`error: ${at('other.csv')}: class "rose" is not among the model's labels (setosa, versicolor, virginica)`);
+      .toBe(`error: ${at('other.csv')}: class "rose" does not occur in the model's labels (setosa, versicolor, virginica)`);
     // predict only shows an input's labels, whatever its classes.
     writeFileSync(at('other.json'), JSON.stringify({ inputs: [[1, 2, 3, 4], [1, 2, 3, 5]], labels: ['rose', 'tulip'] }));
     expect(await ok('predict', '--weights', at('small.json'), '--input', at('other.json'))).toMatch(/^1: \w+ \(labelled rose\)  \[.*\n2: \w+ \(labelled tulip\)  \[/);
