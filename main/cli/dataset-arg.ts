@@ -1,12 +1,18 @@
 // `--dataset <builtin | path>`, the model spec completed from it, and rows made ready for a
-// trained model: for train, eval and predict.
+// trained model: for train, eval, predict and inspect.
 import { InputError } from '../../engine/errors.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import type { Normalization } from '../../engine/weights.ts';
 import { applyNormalization, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
 
-export function loadDatasetArg(arg: string, labelColumn: string | undefined): Promise<Dataset> {
-  return loadDataset(sourceFromArg(arg), { labelColumn });
+/** The options that say how a dataset file is read: train, eval, predict and inspect take them. */
+export const DATASET_OPTIONS = { 'label-column': { type: 'string' }, image: { type: 'boolean' } } as const;
+export const DATASET_USAGE = `  --label-column  CSV: the label column, by header name or number from 1 (default: the last)
+  --image         CSV/JSON: the feature columns are a square grayscale image (784 -> 28x28,
+                  1,024 -> 32x32), as LeNet-5 takes`;
+
+export function loadDatasetArg(arg: string, values: Record<string, string | boolean | undefined>): Promise<Dataset> {
+  return loadDataset(sourceFromArg(arg), { labelColumn: values['label-column'] as string | undefined, image: values.image === true });
 }
 
 /** The spec with what the dataset decides filled in: a preset's inputs (MLP) and classes always,

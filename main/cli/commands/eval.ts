@@ -2,26 +2,26 @@
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
 import { noPositionals, readText, required, writeText } from '../args.ts';
-import { loadDatasetArg, modelInputs } from '../dataset-arg.ts';
+import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
 
 const CHUNK = 256; // rows per forward pass: bounds the activations' memory
 
 export const command: Command = {
   summary: 'evaluate a weights file on a dataset (loss, accuracy, confusion matrix)',
-  usage: `usage: npm run cli -- eval --weights FILE --dataset <builtin | path> [--label-column C] [--report FILE]
+  usage: `usage: npm run cli -- eval --weights FILE --dataset <builtin | path> [--label-column C] [--image] [--report FILE]
 
   --weights       a weights file (from train --out)
   --dataset       a built-in (mnist, iris, ...) or a CSV/TSV, IDX, JSON or image folder; all its rows
                   are evaluated, normalised with the weights file's statistics
-  --label-column  CSV: the label column, by header name or 1-based number (default: the last)
+${DATASET_USAGE}
   --report FILE   JSON: rows, loss, accuracy, confusion ([true][predicted]), perClassAccuracy`,
-  options: { weights: { type: 'string' }, dataset: { type: 'string' }, 'label-column': { type: 'string' }, report: { type: 'string' } },
+  options: { weights: { type: 'string' }, dataset: { type: 'string' }, ...DATASET_OPTIONS, report: { type: 'string' } },
   async run(values, positionals) {
     noPositionals(positionals, 'eval');
     const weightsPath = required(values, 'weights', 'eval');
     const weights = parseWeights(readText(weightsPath, '--weights'), weightsPath);
-    const ds = modelInputs(await loadDatasetArg(required(values, 'dataset', 'eval'), values['label-column'] as string | undefined), weights);
+    const ds = modelInputs(await loadDatasetArg(required(values, 'dataset', 'eval'), values), weights);
     const model = Model.create(weights.spec, { params: weights.params });
     const n = model.inputSize;
     const predictions = new Int32Array(ds.rows);

@@ -1,7 +1,8 @@
 // `inspect`: what a dataset loads as — shape, classes, counts, ranges, the first rows or an
 // ASCII thumbnail of the first image — so that a file can be checked before training on it.
 import { InputError } from '../../../engine/errors.ts';
-import { loadDataset, preview, sourceFromArg, summarize } from '../../datasets/index.ts';
+import { preview, summarize } from '../../datasets/index.ts';
+import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg } from '../dataset-arg.ts';
 import { noPositionals, required } from '../args.ts';
 import type { Command } from '../index.ts';
 
@@ -14,16 +15,14 @@ export const command: Command = {
   --dataset       a built-in (mnist, iris, circle, xor, blobs, spiral), or a CSV/TSV file, a JSON
                   batch file, an IDX file (its partner is found by name) or a folder (IDX pair, or
                   one sub-folder of PNG/JPEG images per class)
-  --label-column  CSV: the label column, by header name or 1-based number (default: the last)
-  --image         CSV/JSON: the feature columns are a square grayscale image (784 -> 28x28)
+${DATASET_USAGE}
   --rows N        how many rows to show (default 5)`,
-  options: { dataset: { type: 'string' }, 'label-column': { type: 'string' }, image: { type: 'boolean' }, rows: { type: 'string' } },
+  options: { dataset: { type: 'string' }, ...DATASET_OPTIONS, rows: { type: 'string' } },
   async run(values, positionals) {
     noPositionals(positionals, 'inspect');
     const count = values.rows === undefined ? 5 : Number(values.rows);
     if (!Number.isInteger(count) || count < 0) throw new InputError(`--rows: expected a whole number, got "${values.rows}"`);
-    const labelColumn = values['label-column'] as string | undefined;
-    const ds = await loadDataset(sourceFromArg(required(values, 'dataset', 'inspect')), { labelColumn, image: values.image === true });
+    const ds = await loadDatasetArg(required(values, 'dataset', 'inspect'), values);
     const summary = summarize(ds);
     const m = summary.featureMin.length;
     const lines = [

@@ -5,20 +5,22 @@ import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
 import type { Dataset } from '../../datasets/index.ts';
 import { noPositionals, readText, required } from '../args.ts';
-import { loadDatasetArg, modelInputs } from '../dataset-arg.ts';
+import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
 
 const TOP = 3;
 
 export const command: Command = {
   summary: 'print the predicted class and probabilities for each input',
-  usage: `usage: npm run cli -- predict --weights FILE --input FILE
+  usage: `usage: npm run cli -- predict --weights FILE --input FILE [--label-column C] [--image]
 
-  --weights  a weights file (from train --out)
-  --input    a CSV/TSV of feature rows without labels (the model's inputs per row; for LeNet-5
-             784 or 1,024 pixel values of a 28x28 or 32x32 image), or any dataset train takes
-             (an image folder, IDX, JSON batch); the weights file's normalization is applied`,
-  options: { weights: { type: 'string' }, input: { type: 'string' } },
+  --weights       a weights file (from train --out)
+  --input         a CSV/TSV of feature rows without labels (the model's inputs per row; for LeNet-5
+                  784 or 1,024 pixel values of a 28x28 or 32x32 image), or any dataset train takes
+                  (an image folder, IDX, JSON batch, a CSV with --label-column); the weights
+                  file's normalization is applied
+${DATASET_USAGE}`,
+  options: { weights: { type: 'string' }, input: { type: 'string' }, ...DATASET_OPTIONS },
   async run(values, positionals) {
     noPositionals(positionals, 'predict');
     const weightsPath = required(values, 'weights', 'predict');
@@ -26,8 +28,8 @@ export const command: Command = {
     const weights = parseWeights(readText(weightsPath, '--weights'), weightsPath);
     const model = Model.create(weights.spec, { params: weights.params });
     const names = weights.labels ?? Array.from({ length: model.classes }, (_, c) => String(c));
-    const unlabelled = /\.(csv|tsv|txt)$/i.test(input);
-    const raw = unlabelled ? featureRows(readText(input, '--input'), input, model.inputSize, names) : await loadDatasetArg(input, undefined);
+    const unlabelled = /\.(csv|tsv|txt)$/i.test(input) && values['label-column'] === undefined;
+    const raw = unlabelled ? featureRows(readText(input, '--input'), input, model.inputSize, names) : await loadDatasetArg(input, values);
     // A labelled input's classes need not be the model's: its labels are only shown.
     const ds = modelInputs({ ...raw, labels: new Int32Array(raw.rows), classNames: names }, weights);
     const probabilities = model.predict(ds.features, ds.rows);

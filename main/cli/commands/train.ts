@@ -8,7 +8,7 @@ import type { OptimizerConfig } from '../../../engine/optim.ts';
 import { prepareDataset } from '../../datasets/index.ts';
 import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
 import { noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
-import { completeSpec, loadDatasetArg } from '../dataset-arg.ts';
+import { completeSpec, DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
 
 // Defaults that reach the issues' accuracies with no tuning (Iris >= 95 %, MNIST LeNet-5 >= 96.5 %,
@@ -23,7 +23,7 @@ export const command: Command = {
   --model       a preset (mlp, lenet5, lenet5-classic), a spec as JSON, or a file holding one;
                 inputs and classes come from the dataset when the spec leaves them out
   --dataset     a built-in (mnist, iris, circle, xor, blobs, spiral) or a CSV/TSV, IDX, JSON or image folder
-  --label-column  CSV: the label column, by header name or 1-based number (default: the last)
+${DATASET_USAGE}
   --epochs N    default ${DEFAULTS.epochs}, or as many as make ${DEFAULTS.minSteps} steps on a small dataset
   --batch N     mini-batch size (default ${DEFAULTS.batch})
   --lr X        learning rate (default ${DEFAULTS.lr.lenet5} for LeNet-5, ${DEFAULTS.lr.mlp} for the MLP)
@@ -39,7 +39,7 @@ export const command: Command = {
   --out FILE    the weights file, with labels, normalization and training metadata
   --report FILE a JSON summary: samplesPerSecond, seconds, epochs, threads, train, validation`,
   options: {
-    model: { type: 'string' }, dataset: { type: 'string' }, 'label-column': { type: 'string' },
+    model: { type: 'string' }, dataset: { type: 'string' }, ...DATASET_OPTIONS,
     epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
     threads: { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'val-split': { type: 'string' },
     normalize: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' }, out: { type: 'string' },
@@ -49,7 +49,7 @@ export const command: Command = {
     noPositionals(positionals, 'train');
     const modelArg = required(values, 'model', 'train');
     const { value, source } = readModelArg(modelArg);
-    const ds = await loadDatasetArg(required(values, 'dataset', 'train'), values['label-column'] as string | undefined);
+    const ds = await loadDatasetArg(required(values, 'dataset', 'train'), values);
     const spec = completeSpec(value, source, ds, source.startsWith('preset '));
     const seed = parseSeed(values.seed);
     const normalize = choice(values.normalize, '--normalize', ['none', 'minmax', 'zscore'] as const);

@@ -168,3 +168,25 @@ describe('eval and predict', { timeout: 300_000 }, () => {
     expect(await ok('predict', '--weights', at('small.json'), '--input', at('other.json'))).toMatch(/^1: \w+ \(labelled rose\)  \[.*\n2: \w+ \(labelled tulip\)  \[/);
   });
 });
+
+describe('--image and --label-column in train, eval and predict', { timeout: 300_000 }, () => {
+  it('reads a CSV of 784 pixel columns as 28x28 images for LeNet-5', async () => {
+    // 20 rows: the label first, then a 28x28 image of a vertical ("v") or horizontal ("h") bar.
+    const rows = Array.from({ length: 20 }, (_, r) => {
+      const label = r % 2 ? 'v' : 'h';
+      const pixels = Array.from({ length: 784 }, (_, i) => ((label === 'v' ? i % 28 : Math.floor(i / 28)) === 4 + (r % 19) ? 255 : 0));
+      return `${label},${pixels.join(',')}`;
+    });
+    writeFileSync(at('bars.csv'), `${rows.join('\n')}\n`);
+    const args = ['--dataset', at('bars.csv'), '--label-column', '1'];
+    expect(await badInput('train', '--model', 'lenet5', ...args, '--epochs', '1'))
+      .toMatch(/: LeNet-5 takes 1x32x32 images .* tabular, with 784 features; if the columns are pixels, load it as an image \(--image\)$/);
+    await ok('train', '--model', 'lenet5', ...args, '--image', '--epochs', '1', '--val-split', '0', '--out', at('bars.json'));
+    const weights = parseWeights(readFileSync(at('bars.json'), 'utf8'), 'bars.json');
+    expect(weights.spec).toMatchObject({ type: 'lenet5', classes: 2 });
+    expect(weights.labels).toEqual(['h', 'v']);
+    expect(await ok('eval', '--weights', at('bars.json'), ...args, '--image')).toMatch(/: 20 rows, loss \d/);
+    const printed = (await ok('predict', '--weights', at('bars.json'), '--input', at('bars.csv'), '--label-column', '1', '--image')).trim().split('\n');
+    expect(printed.map((line) => /\(labelled (\w)\)/.exec(line)?.[1])).toEqual(rows.map((row) => row[0]));
+  });
+});
