@@ -16,8 +16,12 @@ export function required(values: Record<string, string | boolean | undefined>, o
 }
 
 export function readText(path: string, option: string): string {
+  return readBytes(path, option).toString('utf8');
+}
+
+export function readBytes(path: string, option: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     throw new InputError(`${option} ${path}: cannot read the file (${reason(e)})`);
   }

@@ -38,12 +38,19 @@ export function decodeImageFolder(
   const pixels = size * size;
   const features = sharedFloats(sorted.length * pixels);
   sorted.forEach((file, i) => {
-    const { width, height, gray } = decodeGray(bytesOf(file), pathOf(file));
-    resizeInto(gray, width, height, features.subarray(i * pixels, (i + 1) * pixels), size);
+    decodeImage(bytesOf(file), pathOf(file), size, features.subarray(i * pixels, (i + 1) * pixels));
     onProgress?.(i + 1, sorted.length);
   });
   const { labels, classNames } = classIndices(folders, source, (i) => pathOf(sorted[i]));
   return { name: source, features, labels, rows: sorted.length, shape: [1, size, size], classNames, kind: 'image' };
+}
+
+/** One PNG or JPEG as size x size grayscale values 0..255, written into `out`: each image of a
+ *  folder is decoded so, and predict decodes a single image file so. */
+export function decodeImage(bytes: Uint8Array, source: string, size: number, out: Float32Array = new Float32Array(size * size)): Float32Array {
+  const { width, height, gray } = decodeGray(bytes, source);
+  resizeInto(gray, width, height, out, size);
+  return out;
 }
 
 function pathOf(file: DroppedFile): string {

@@ -11,6 +11,7 @@ import { parseJsonDataset } from './json.ts';
 
 export { BUILTINS, DatasetError, type Dataset, type DroppedFile };
 export { applyNormalization, matchClasses, prepareDataset, type Normalization, type Prepared } from './prepare.ts';
+export { decodeImage, isImageName } from './images.ts';
 export { preview, summarize } from './summary.ts';
 
 export type DatasetSource =

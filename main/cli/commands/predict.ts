@@ -3,8 +3,9 @@ import Papa from 'papaparse';
 import { InputError } from '../../../engine/errors.ts';
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
-import type { Dataset } from '../../datasets/index.ts';
-import { noPositionals, readText, required } from '../args.ts';
+import type { ModelSpec } from '../../../engine/spec.ts';
+import { decodeImage, isImageName, type Dataset } from '../../datasets/index.ts';
+import { noPositionals, readBytes, readText, required } from '../args.ts';
 import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
 
@@ -15,10 +16,10 @@ export const command: Command = {
   usage: `usage: npm run cli -- predict --weights FILE --input FILE [--label-column C] [--image]
 
   --weights       a weights file (from train --out)
-  --input         a CSV/TSV of feature rows without labels (the model's inputs per row; for LeNet-5
-                  784 or 1,024 pixel values of a 28x28 or 32x32 image), or any dataset train takes
-                  (an image folder, IDX, JSON batch, a CSV with --label-column); the weights
-                  file's normalization is applied
+  --input         a PNG or JPEG image, a CSV/TSV of feature rows without labels (the model's
+                  inputs per row; for LeNet-5 784 or 1,024 pixel values of a 28x28 or 32x32
+                  image), or any dataset train takes (an image folder, IDX, JSON batch, a CSV
+                  with --label-column); the weights file's normalization is applied
 ${DATASET_USAGE}`,
   options: { weights: { type: 'string' }, input: { type: 'string' }, ...DATASET_OPTIONS },
   async run(values, positionals) {
@@ -28,8 +29,11 @@ ${DATASET_USAGE}`,
     const weights = parseWeights(readText(weightsPath, '--weights'), weightsPath);
     const model = Model.create(weights.spec, { params: weights.params });
     const names = weights.labels ?? Array.from({ length: model.classes }, (_, c) => String(c));
-    const unlabelled = /\.(csv|tsv|txt)$/i.test(input) && values['label-column'] === undefined;
-    const raw = unlabelled ? featureRows(readText(input, '--input'), input, model.inputSize, names) : await loadDatasetArg(input, values);
+    const image = isImageName(input);
+    const unlabelled = image || (/\.(csv|tsv|txt)$/i.test(input) && values['label-column'] === undefined);
+    const raw = image ? imageRow(input, weights.spec, model.inputSize, names)
+      : unlabelled ? featureRows(readText(input, '--input'), input, model.inputSize, names)
+      : await loadDatasetArg(input, values);
     // A labelled input's classes need not be the model's: its labels are only shown.
     const ds = modelInputs({ ...raw, labels: new Int32Array(raw.rows), classNames: names }, weights);
     const probabilities = model.predict(ds.features, ds.rows);
@@ -42,6 +46,15 @@ ${DATASET_USAGE}`,
     }
   },
 };
+
+/** One PNG or JPEG decoded as an image folder's images are: grayscale, resized to the MLP's square
+ *  input, or for LeNet-5 to 28x28 (the folders' size, padded to 32x32 like them). */
+function imageRow(path: string, spec: ModelSpec, inputSize: number, names: string[]): Dataset {
+  const side = spec.type === 'lenet5' ? 28 : Math.sqrt(inputSize);
+  if (!Number.isInteger(side)) throw new InputError(`${path}: the model takes ${inputSize} inputs, not a square image's pixels`);
+  const features = decodeImage(readBytes(path, '--input'), path, side, new Float32Array(new SharedArrayBuffer(side * side * 4)));
+  return { name: path, features, labels: new Int32Array(1), rows: 1, classNames: names, shape: [1, side, side], kind: 'image' };
+}
 
 /** Rows of numbers, a header row allowed; LeNet-5 takes 28x28 images (padded) as well as 32x32. */
 function featureRows(text: string, source: string, inputSize: number, names: string[]): Dataset {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
@@ -188,5 +189,32 @@ describe('--image and --label-column in train, eval and predict', { timeout: 300
     expect(await ok('eval', '--weights', at('bars.json'), ...args, '--image')).toMatch(/: 20 rows, loss \d/);
     const printed = (await ok('predict', '--weights', at('bars.json'), '--input', at('bars.csv'), '--label-column', '1', '--image')).trim().split('\n');
     expect(printed.map((line) => /\(labelled (\w)\)/.exec(line)?.[1])).toEqual(rows.map((row) => row[0]));
+  });
+});
+
+describe('predict on one image file', { timeout: 300_000 }, () => {
+  it('decodes a PNG to grayscale at the model\'s input size: the same predictions as its pixels in a CSV', async () => {
+    // 56x56 gray, shrunk to 28x28 by 2x2 means; written out by hand as the CSV row. Dim (0..3), so
+    // that weights without normalization are not saturated and the probabilities tell inputs apart.
+    const png = new PNG({ width: 56, height: 56 });
+    const value = (x: number, y: number) => (Math.abs(x - y) < 12 ? (x * 7 + y * 13) % 4 : 0);
+    for (let y = 0; y < 56; y++) {
+      for (let x = 0; x < 56; x++) png.data.set([value(x, y), value(x, y), value(x, y), 255], 4 * (y * 56 + x));
+    }
+    writeFileSync(at('digit.png'), PNG.sync.write(png));
+    const shrunk = Array.from({ length: 784 }, (_, i) => {
+      const [x, y] = [2 * (i % 28), 2 * Math.floor(i / 28)];
+      return [[x, y], [x + 1, y], [x, y + 1], [x + 1, y + 1]].reduce((sum, [u, v]) => sum + value(u, v), 0) / 4;
+    });
+    writeFileSync(at('digit.csv'), `${shrunk.join(',')}\n`);
+    for (const model of ['mlp', 'lenet5']) {
+      await ok('init', '--model', model, '--out', at(`${model}0.json`));
+      const fromPng = await ok('predict', '--weights', at(`${model}0.json`), '--input', at('digit.png'));
+      const top = /^1: \d  \[\d (0\.\d{4}), \d 0\.\d{4}, \d 0\.\d{4}\]\n$/.exec(fromPng);
+      expect(Number(top?.[1]), fromPng).toBeLessThan(0.9);
+      expect(fromPng, model).toBe(await ok('predict', '--weights', at(`${model}0.json`), '--input', at('digit.csv')));
+    }
+    writeFileSync(at('broken.png'), 'not a png');
+    expect(await badInput('predict', '--weights', at('mlp0.json'), '--input', at('broken.png'))).toBe(`error: ${at('broken.png')}: unreadable image (not a PNG or JPEG file)`);
   });
 });
