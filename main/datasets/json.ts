@@ -1,16 +1,12 @@
 // The JSON batch format of weights-format.md ("Batches"): { "inputs": [[...], ...], "labels": [...] },
 // labels as class indices or class names.
+import { parseJson } from '../../engine/validate.ts';
 import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
 import { imageShape } from './csv.ts';
 
 export function parseJsonDataset(bytes: Uint8Array, source: string, options: { image?: boolean } = {}): Dataset {
   const text = new TextDecoder().decode(bytes); // drops a UTF-8 byte order mark
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new DatasetError(`${source}: ${describeSyntaxError((e as Error).message, text)}`);
-  }
+  const value = parseJson(text, source); // an InputError saying the line and column
   // Own properties only: a "__proto__" key is a plain key of the parsed object, never read.
   const field = (name: string): unknown => (isObject(value) && Object.hasOwn(value, name) ? value[name] : undefined);
   if (!isObject(value)) throw new DatasetError(`${source}: expected an object { "inputs": [[...]], "labels": [...] }, got ${kind(value)}`);
@@ -58,41 +54,4 @@ function kind(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   return quote(typeof v === 'string' ? v : JSON.stringify(v));
-}
-
-/** V8's "Expected ',' or ']' after array element in JSON at position 20" as a byte offset and a line. */
-function describeSyntaxError(message: string, text: string): string {
-  const position = positionOf(message, text) ?? firstBadPosition(text);
-  const byte = new TextEncoder().encode(text.slice(0, position)).length;
-  if (position >= text.trimEnd().length) return `truncated JSON: the text ends at byte offset ${byte} inside an unfinished value`;
-  const line = text.slice(0, position).split('\n').length;
-  // V8 quotes the text around an unexpected token ("..., "[0,, 1]" is not valid JSON"); the offset says more.
-  const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
-  return `invalid JSON at byte offset ${byte} (line ${line}): ${reason}`;
-}
-
-function positionOf(message: string, text: string): number | null {
-  const match = /at position (\d+)/.exec(message);
-  return match ? Number(match[1]) : /end of JSON/i.test(message) ? text.length : null;
-}
-
-/** V8 gives no position for an unexpected token: bisect for the shortest prefix that fails other
- *  than by ending early (only on this error path, about log2(length) parses). */
-function firstBadPosition(text: string): number {
-  const failsInside = (prefix: string) => {
-    try {
-      JSON.parse(prefix);
-      return false;
-    } catch (e) {
-      const position = positionOf((e as Error).message, prefix);
-      return position === null || position < prefix.trimEnd().length;
-    }
-  };
-  let [good, bad] = [0, text.length];
-  while (bad - good > 1) {
-    const mid = (good + bad) >> 1;
-    if (failsInside(text.slice(0, mid))) bad = mid;
-    else good = mid;
-  }
-  return bad - 1;
 }

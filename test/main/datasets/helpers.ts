@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { DatasetError, loadDataset, type Dataset, type LoadOptions } from '../../../main/datasets/index.ts';
+import { InputError } from '../../../engine/errors.ts';
+import { loadDataset, type Dataset, type LoadOptions } from '../../../main/datasets/index.ts';
 
 export function file(name: string, content: string | Uint8Array, relativePath?: string) {
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
@@ -11,13 +12,14 @@ export function loadText(name: string, content: string | Uint8Array, options?: L
   return loadDataset({ files: [file(name, content)] }, options);
 }
 
-/** The load fails with a DatasetError whose message is exactly `message`: one line, no stack. */
+/** The load fails with an InputError (a DatasetError, or the engine's for invalid JSON) whose
+ *  message is exactly `message`: one line, no stack. */
 export async function expectDatasetError(loading: Promise<unknown>, message: string): Promise<void> {
   const error = await loading.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(DatasetError);
+  expect(error).toBeInstanceOf(InputError);
   expect((error as Error).message).toBe(message);
   expect((error as Error).message).not.toContain('\n');
 }

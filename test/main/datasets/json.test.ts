@@ -36,11 +36,11 @@ describe('JSON batch files', () => {
   });
 
   const cases: [string, string, string][] = [
-    ['trunc.json', '{"inputs": [[1, 2], [3', 'trunc.json: truncated JSON: the text ends at byte offset 22 inside an unfinished value'],
-    ['trunc2.json', '{"inputs": [[1, 2], [3, 4]], "labels": [0, ', 'trunc2.json: truncated JSON: the text ends at byte offset 43 inside an unfinished value'],
-    ['syntax.json', '{"inputs": [[1, 2]],\n "labels": [0,, 1]}', 'syntax.json: invalid JSON at byte offset 35 (line 2): Unexpected token \',\''],
-    ['comma.json', '{"inputs": [[1]], "labels": [0],}', 'comma.json: invalid JSON at byte offset 32 (line 1): Expected double-quoted property name'],
-    ['utf8.json', '{"ä": 1, "inputs": x}', 'utf8.json: invalid JSON at byte offset 20 (line 1): Unexpected token \'x\''],
+    ['trunc.json', '{"inputs": [[1, 2], [3', 'trunc.json: invalid JSON at line 1, column 23: expected "," or "]", got the end of the file'],
+    ['trunc2.json', '{"inputs": [[1, 2], [3, 4]], "labels": [0, ', 'trunc2.json: invalid JSON at line 1, column 44: expected a value, got the end of the file'],
+    ['syntax.json', '{"inputs": [[1, 2]],\n "labels": [0,, 1]}', 'syntax.json: invalid JSON at line 2, column 15: expected a value, got ","'],
+    ['comma.json', '{"inputs": [[1]], "labels": [0],}', 'comma.json: invalid JSON at line 1, column 33: expected a quoted key, got "}"'],
+    ['utf8.json', '{"ä": 1, "inputs": x}', 'utf8.json: invalid JSON at line 1, column 20: expected a value, got "x"'],
     ['count.json', '{"inputs": [[1], [2], [3]], "labels": [0, 1]}', 'count.json: 2 labels for 3 input rows; expected one label per row'],
     ['ragged.json', '{"inputs": [[1, 2], [3]], "labels": [0, 1]}', 'ragged.json: inputs[1]: 1 values, expected 2 like inputs[0]'],
     ['cell.json', '{"inputs": [[1, 2], [3, "4"]], "labels": [0, 1]}', 'cell.json: inputs[1][1]: expected a number, got "4"'],
