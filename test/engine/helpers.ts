@@ -1,5 +1,6 @@
-// Shared by the engine tests: seeded random inputs and the gradient-check assertion.
+// Shared by the engine tests: seeded random inputs, the gradient-check assertion, input errors.
 import { expect } from 'vitest';
+import { InputError } from '../../engine/errors.ts';
 import type { GradCheckResult } from '../../engine/gradcheck.ts';
 import { Rng } from '../../engine/rng.ts';
 
@@ -24,4 +25,15 @@ export function expectGradientsMatch(results: GradCheckResult[], bound = 1e-6): 
     expect(r.skipped, r.tensor).toBe(0);
     expect(r.maxRelError, r.tensor).toBeLessThan(bound);
   }
+}
+
+/** The message of the InputError that f throws (failing the test if it throws nothing or another error). */
+export function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an InputError');
 }

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../engine/errors.ts';
 import { inputSize, outputLossPairingError, parseSpec, PRESETS } from '../../engine/spec.ts';
+import { errorOf } from './helpers.ts';
 
 const mlp = PRESETS.mlp;
 const modern = PRESETS.lenet5;
 const classic = PRESETS['lenet5-classic'];
 
-function messageOf(value: unknown, source?: string): string {
-  try {
-    parseSpec(value, source);
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected parseSpec to throw');
-}
+const messageOf = (value: unknown, source?: string) => errorOf(() => parseSpec(value, source));
 
 describe('parseSpec', () => {
   it('accepts the presets and the examples of weights-format.md unchanged', () => {

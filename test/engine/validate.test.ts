@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { InputError } from '../../engine/errors.ts';
 import { oneOf, parseJson, parseOrThrow } from '../../engine/validate.ts';
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
+import { errorOf } from './helpers.ts';
 
 describe('parseJson', () => {
   it('parses JSON', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../engine/errors.ts';
 import { Model } from '../../engine/model.ts';
 import { PRESETS, type ModelSpec } from '../../engine/spec.ts';
 import { Rng } from '../../engine/rng.ts';
 import { float32ToString, gradientToJson, parseBatch, parseWeights, weightsToJson } from '../../engine/weights.ts';
+import { errorOf } from './helpers.ts';
 
 const tiny: ModelSpec = { type: 'mlp', inputs: 3, hidden: [4], classes: 2, activation: 'tanh', output: 'softmax', loss: 'cross-entropy' };
 
@@ -14,16 +14,6 @@ function tinyModel(): Model {
 }
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('float32ToString', () => {
   it('writes the shortest decimal that reads back as the same float32', () => {
