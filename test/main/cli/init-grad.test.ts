@@ -1,37 +1,13 @@
 // The `init` and `grad` commands, run as a user runs them. The gradient is checked against central
 // differences of a forward pass written here from the definitions, independent of the engine.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../../engine/spec.ts';
 import { parseWeights } from '../../../engine/weights.ts';
+import { badInput, cli, scratch } from './run.ts';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'bps-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const at = (name: string) => join(dir, name);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'main/cli/index.ts', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
-/** Runs the command, expects exit 2 and exactly one line on stderr; returns that line. */
-async function badInput(...args: string[]): Promise<string> {
-  const { code, stderr } = await cli(...args);
-  expect({ code, stderr }).toMatchObject({ code: 2 });
-  const lines = stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return lines[0];
-}
+const at = scratch('bps-cli-');
 
 // ---- an independent MLP forward pass, from weights-format.md's definitions ----
 interface Spec { activation: string; output: string; loss: string }
@@ -152,7 +128,7 @@ describe('grad', () => {
 describe('bad input exits 2 with one line naming the problem', () => {
   it('init', async () => {
     writeFileSync(at('bad-spec.json'), JSON.stringify({ ...tinySpec, output: 'identity' }));
-    const noDir = join(dir, 'no', 'such', 'dir.json');
+    const noDir = at(join('no', 'such', 'dir.json'));
     const cases: [string[], string | RegExp][] = [
       [['--model', 'lenet6', '--out', at('x.json')],
         'error: --model lenet6: neither a preset (mlp, lenet5, lenet5-classic), nor a JSON spec, nor a readable file (ENOENT)'],

@@ -1,29 +1,15 @@
 // `inspect`, run as a user runs it: what it prints for a built-in and a file, and exit code 2 with
 // one line for a bad file.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cli, scratch } from './run.ts';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'bps-inspect-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function inspect(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'main/cli/index.ts', 'inspect', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
+const at = scratch('bps-inspect-');
+const inspect = (...args: string[]) => cli('inspect', ...args);
 
 describe('cli inspect', () => {
   it('prints the shape, classes with counts, ranges and first rows of a CSV, label column by name', async () => {
-    const path = join(dir, 'pets.csv');
+    const path = at('pets.csv');
     writeFileSync(path, 'kind,weight,height\ndog,30,60\ncat,4,25\ndog,12.5,40\n');
     const { code, stdout } = await inspect('--dataset', path, '--label-column', 'kind', '--rows', '2');
     expect(code).toBe(0);
@@ -59,7 +45,7 @@ describe('cli inspect', () => {
   });
 
   it('exits 2 with one line naming the file, row and column of a bad cell', async () => {
-    const path = join(dir, 'bad.csv');
+    const path = at('bad.csv');
     writeFileSync(path, 'x,y,label\n1,2,a\n3,oops,b\n');
     const { code, stdout, stderr } = await inspect('--dataset', path);
     expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: `error: ${path}: row 3, column 2 ("y"): expected a number, got "oops"\n` });

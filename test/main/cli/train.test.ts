@@ -1,45 +1,16 @@
 // `train`, `eval` and `predict` run as a user runs them, with the defaults: the issue's accuracies
 // (Iris >= 95 %, MNIST MLP >= 92 %, LeNet-5 >= 96.5 % on the 2,000 held-out digits within 5 epochs),
 // files that round-trip between the commands, resume == never stopped, and one-line input errors.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
 import { applyNormalization, loadDataset, prepareDataset } from '../../../main/datasets/index.ts';
+import { badInput, ok, root, scratch } from './run.ts';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'bps-train-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const at = (name: string) => join(dir, name);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'main/cli/index.ts', ...args], { cwd: root, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const { code, stdout, stderr } = await cli(...args);
-  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-  return stdout;
-}
-
-async function badInput(...args: string[]): Promise<string> {
-  const { code, stderr } = await cli(...args);
-  expect(code).toBe(2);
-  const lines = stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return lines[0];
-}
+const at = scratch('bps-train-cli-');
 
 interface Report {
   samplesPerSecond: number; seconds: number; epochs: number; threads: number;
