@@ -4,10 +4,13 @@
 // order and the parameter vector live in SharedArrayBuffers that each worker receives once, in
 // `workerData`, when the pool starts it. A task names rows (a range of the shuffled order, or of a
 // set) and the parameters' version; the worker writes each shard's gradient SUM into that shard's
-// slot of a shared buffer and returns only the shards' loss sums and its correct count.
+// slot of a shared buffer and returns only the shards' loss sums and its correct count. Then each
+// worker reduces and updates one slice of the parameter vector (an update task): the main thread
+// only checks the slices' flags and commits the staged update.
 import { workerData } from 'node:worker_threads';
 import { installWasmKernels } from './kernels-wasm.ts';
 import { Model } from './model.ts';
+import { createOptimizer, type Optimizer, type OptimizerConfig } from './optim.ts';
 import type { ModelSpec } from './spec.ts';
 
 export interface SharedSet {
@@ -20,6 +23,11 @@ export interface WorkerData {
   params: Float32Array; // written by the main thread only between steps
   version: Int32Array; // [0]: the version of `params`, bumped by the main thread after each update
   gradSlots: Float32Array; // slot k holds shard k's gradient sum: slots x parameter count
+  grad: Float32Array; // the step's mean gradient
+  moments: Float32Array[]; // the optimiser's buffers, written by the main thread only between steps
+  // The step's update, computed here and copied over params and moments by the main thread once
+  // every slice is finite: a rejected or failed step changes nothing.
+  staged: { params: Float32Array; moments: Float32Array[] };
   order: Int32Array; // the epoch's shuffled row order of the training set
   train: SharedSet;
   validation: SharedSet | null;
@@ -29,20 +37,32 @@ export interface WorkerData {
 
 /** Shards of `shardRows` rows (the last may be shorter) cover [start, end) of the shuffled order;
  *  shard i of the task writes slot firstSlot + i. Eval chunks cover [start, end) of the shuffled
- *  order (training set) or of the validation set, one prediction per position. */
+ *  order (training set) or of the validation set, one prediction per position. An update covers
+ *  parameters [from, to): the mean of the first `shards` slots over `rows` rows, then step `t`. */
 export type Task =
   | { kind: 'grad'; version: number; start: number; end: number; shardRows: number; firstSlot: number }
-  | { kind: 'eval'; version: number; set: 'train' | 'validation'; start: number; end: number; chunkRows: number };
+  | { kind: 'eval'; version: number; set: 'train' | 'validation'; start: number; end: number; chunkRows: number }
+  | { kind: 'update'; version: number; from: number; to: number; shards: number; rows: number; t: number; optimizer: OptimizerConfig };
 
 /** One loss sum per shard (or chunk), so the main thread can add them in a fixed order. */
-export interface TaskResult {
+export interface ShardsResult {
   lossSums: number[];
   correct: number;
 }
 
+/** Whether the slice's mean gradient, then its staged parameters, are all finite. */
+export interface UpdateResult {
+  gradFinite: boolean;
+  paramsFinite: boolean;
+}
+
+export type TaskResult = ShardsResult | UpdateResult;
+export type ResultOf<T extends Task> = T extends { kind: 'update' } ? UpdateResult : ShardsResult;
+
 const data = workerData as WorkerData;
 if (data.kernels) installWasmKernels(data.kernels);
 let model: Model | undefined;
+let optimizer: Optimizer | undefined; // over the staged moments
 let batch = new Float32Array(0); // rows gathered from the shuffled order
 let batchLabels = new Int32Array(0);
 
@@ -51,11 +71,50 @@ export default function run(task: Task): TaskResult {
   if (task.version !== current) {
     throw new Error(`stale task: computed for parameter version ${task.version}, the parameters are at ${current}`);
   }
+  if (task.kind === 'update') return update(task);
   model ??= Model.create(data.spec, { params: data.params });
   return task.kind === 'grad' ? gradient(model, task) : evaluate(model, task);
 }
 
-function gradient(m: Model, task: Extract<Task, { kind: 'grad' }>): TaskResult {
+/** The slice's mean gradient (shard sums added in shard order, so any slicing gives the same
+ *  values), then its update into the staging buffers. */
+function update(task: Extract<Task, { kind: 'update' }>): UpdateResult {
+  const { params, grad, gradSlots, moments, staged } = data;
+  const { from, to } = task;
+  const size = params.length;
+  grad.set(gradSlots.subarray(from, to), from);
+  for (let k = 1; k < task.shards; k++) addSlot(grad, gradSlots, k * size, from, to);
+  if (!divideFinite(grad, task.rows, from, to)) return { gradFinite: false, paramsFinite: true };
+  staged.params.set(params.subarray(from, to), from);
+  moments.forEach((m, i) => staged.moments[i].set(m.subarray(from, to), from));
+  optimizer ??= createOptimizer(task.optimizer, size, staged.moments);
+  optimizer.config = task.optimizer;
+  optimizer.t = task.t;
+  optimizer.update(staged.params, grad, from, to);
+  return { gradFinite: true, paramsFinite: allFinite(staged.params, from, to) };
+}
+
+// The update's passes in small functions, so that the JIT optimises their loops on their own.
+function addSlot(sum: Float32Array, slots: Float32Array, offset: number, from: number, to: number): void {
+  for (let j = from; j < to; j++) sum[j] += slots[offset + j];
+}
+
+/** a[from, to) /= n; false if a value is not finite. */
+function divideFinite(a: Float32Array, n: number, from: number, to: number): boolean {
+  let finite = true;
+  for (let j = from; j < to; j++) {
+    a[j] /= n;
+    if (a[j] - a[j] !== 0) finite = false; // NaN or ±Infinity
+  }
+  return finite;
+}
+
+function allFinite(a: Float32Array, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (a[j] - a[j] !== 0) return false;
+  return true;
+}
+
+function gradient(m: Model, task: Extract<Task, { kind: 'grad' }>): ShardsResult {
   const lossSums: number[] = [];
   let correct = 0;
   for (let start = task.start, slot = task.firstSlot; start < task.end; start += task.shardRows, slot++) {
@@ -70,7 +129,7 @@ function gradient(m: Model, task: Extract<Task, { kind: 'grad' }>): TaskResult {
 
 /** The training set is evaluated in the epoch's order (the rows trained on, which --limit may make
  *  a subset), the validation set as it is. */
-function evaluate(m: Model, task: Extract<Task, { kind: 'eval' }>): TaskResult {
+function evaluate(m: Model, task: Extract<Task, { kind: 'eval' }>): ShardsResult {
   const n = m.inputSize;
   const lossSums: number[] = [];
   let correct = 0;

@@ -1,6 +1,6 @@
 // The Piscina pool of one training session, and the one place that knows how tasks can fail.
 import Piscina from 'piscina';
-import type { Task, TaskResult, WorkerData } from '../../engine/worker.ts';
+import type { ResultOf, Task, TaskResult, WorkerData } from '../../engine/worker.ts';
 
 /** A task failed, then failed again on fresh workers. */
 export class WorkerFailure extends Error {}
@@ -22,30 +22,18 @@ export class ShardPool {
   }
 
   /**
-   * Runs the tasks in parallel and hands their results to `consume` in task order (so sums made
-   * there have a fixed order). If any task throws or its worker dies, all of them run once more on
-   * a fresh pool, after `begin()` has reset what `consume` accumulated; a second failure throws
-   * WorkerFailure. Nothing outside `consume` sees a partial result.
+   * Runs the tasks in parallel and returns their results in task order (so sums made from them
+   * have a fixed order). If any task throws or its worker dies, all of them run once more on a
+   * fresh pool; a second failure throws WorkerFailure. Tasks must be safe to run again: they only
+   * write what a rerun rewrites whole.
    */
-  async runAll(tasks: Task[], begin: () => void, consume: (i: number, result: TaskResult) => void): Promise<void> {
+  async runAll<T extends Task>(tasks: T[]): Promise<ResultOf<T>[]> {
     for (let attempt = 1; ; attempt++) {
-      begin();
       const pending = tasks.map((task) => this.pool.run(task));
-      for (const p of pending) p.catch(() => {}); // a rejection is handled below, in task order
-      let failure: unknown = null;
-      for (let i = 0; i < pending.length && failure === null; i++) {
-        let result: TaskResult;
-        try {
-          result = await pending[i];
-        } catch (e) {
-          failure = e;
-          break;
-        }
-        consume(i, result);
-      }
-      if (failure === null) return;
-      await Promise.allSettled(pending);
-      const reason = failure instanceof Error ? failure.message : String(failure);
+      const settled = await Promise.allSettled(pending);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<TaskResult>).value as ResultOf<T>);
+      const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
       if (attempt === 2) throw new WorkerFailure(`a worker failed twice on the same work: ${reason}`);
       await this.renew();
     }

@@ -2,22 +2,24 @@
 // "Data-parallel mini-batches"), with its controls, metrics, checkpoints and fault handling.
 //
 // Each step: the batch (a range of this epoch's shuffled order) is cut into fixed shards
-// (shards.ts); the workers write each shard's gradient SUM into its slot of a shared buffer; the main
-// thread adds the slots in shard order, divides by the batch's row count (so a short last batch is
-// averaged correctly) and updates the shared parameters. Workers only ever read the parameters, and
-// the update happens after every shard has succeeded, so a failed step changes nothing.
+// (shards.ts); the workers write each shard's gradient SUM into its slot of a shared buffer. Then
+// each worker takes a fixed slice of the parameter vector, adds the slots in shard order, divides by
+// the batch's row count (so a short last batch is averaged correctly) and stages the optimiser's
+// update of its slice; element-wise arithmetic, so the slicing changes no bit. The main thread
+// commits the staged parameters and moments only when every slice is finite, so a failed or
+// rejected step changes nothing.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../engine/errors.ts';
 import { Model } from '../../engine/model.ts';
-import { createOptimizer, OptimizerConfigSchema, type Optimizer, type OptimizerConfig } from '../../engine/optim.ts';
+import { bufferCount, createOptimizer, OptimizerConfigSchema, type Optimizer, type OptimizerConfig } from '../../engine/optim.ts';
 import { Rng } from '../../engine/rng.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import { parseOrThrow } from '../../engine/validate.ts';
 import { weightsToJson, type Normalization } from '../../engine/weights.ts';
-import type { Task, WorkerData } from '../../engine/worker.ts';
+import type { ShardsResult, WorkerData } from '../../engine/worker.ts';
 import type { Dataset } from '../datasets/index.ts';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { ShardPool, WorkerFailure } from './pool.ts';
@@ -125,28 +127,6 @@ function checkLearningRate(lr: number): void {
   if (!Number.isFinite(lr) || lr <= 0) throw new InputError(`learning rate: expected a positive number, got ${lr}`);
 }
 
-// The main thread's passes over the parameters, run while the workers wait: small functions, so
-// that the JIT optimises their loops on their own.
-function addTo(sum: Float32Array, a: Float32Array): void {
-  for (let j = 0; j < sum.length; j++) sum[j] += a[j];
-}
-
-/** a /= n in place; false if a value is not finite. */
-function divideAllFinite(a: Float32Array, n: number): boolean {
-  let finite = true;
-  for (let j = 0; j < a.length; j++) {
-    const x = a[j] / n;
-    a[j] = x;
-    if (x - x !== 0) finite = false; // NaN or ±Infinity
-  }
-  return finite;
-}
-
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] - a[i] !== 0) return false; // NaN or ±Infinity
-  return true;
-}
-
 export class TrainingSession {
   private _state: SessionState = 'idle';
   private busy: Promise<void> = Promise.resolve();
@@ -162,10 +142,10 @@ export class TrainingSession {
   private orderEpoch = -1; // the epoch whose shuffle `order` holds
   private epochRngState: number[];
 
-  private readonly grad: Float32Array; // the mean gradient of the last step
-  private readonly lastParams: Float32Array; // before the last update, to undo a non-finite one
+  private readonly slices: [number, number][]; // of the parameter vector, one update task each
   private lastEpoch: EpochMetrics | null = null;
   private lastEmit = 0;
+  private emittedStep = 0; // the step of the last metrics event
   private rate = { samples: 0, seconds: 0, perSecond: 0 };
 
   private constructor(
@@ -179,8 +159,7 @@ export class TrainingSession {
     private readonly pool: ShardPool,
     private readonly shardRows: number,
   ) {
-    this.grad = new Float32Array(model.size);
-    this.lastParams = new Float32Array(model.size);
+    this.slices = split(model.size, pool.threads);
     this.epochRngState = rng.getState();
   }
 
@@ -226,7 +205,8 @@ export class TrainingSession {
     }
     if (start) sharedParams.set(start);
     else model.init(config.seed);
-    const optimizer = createOptimizer({ ...config.optimizer }, size);
+    const moments = () => Array.from({ length: bufferCount(config.optimizer.kind) }, () => shared(Float32Array, size));
+    const optimizer = createOptimizer({ ...config.optimizer }, size, moments());
     if (resumed) optimizer.setState(resumed.optimizerState);
 
     const rows = shardRows(spec, config.batchSize);
@@ -235,6 +215,9 @@ export class TrainingSession {
       params: sharedParams,
       version: shared(Int32Array, 1),
       gradSlots: shared(Float32Array, Math.ceil(config.batchSize / rows) * size),
+      grad: shared(Float32Array, size),
+      moments: optimizer.buffers,
+      staged: { params: shared(Float32Array, size), moments: moments() },
       order: shared(Int32Array, base.length),
       train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
       validation: validation
@@ -362,8 +345,10 @@ export class TrainingSession {
     }
   }
 
-  /** Comes to rest; a pause or stop checkpoints (the last epoch's end already has). */
+  /** Comes to rest with the latest metrics sent (throttling may have held them back); a pause or
+   *  stop checkpoints (the last epoch's end already has). */
   private rest(state: 'paused' | 'stopped' | 'finished'): void {
+    if (this.emittedStep !== this.stepCount) this.emitMetrics();
     if (state !== 'finished') this.saveCheckpoint();
     this.setState(state);
   }
@@ -390,10 +375,7 @@ export class TrainingSession {
     this.rate.seconds += (performance.now() - began) / 1000;
     const epochDone = this.position === this.base.length;
     const now = performance.now();
-    if (forceMetrics || epochDone || now - this.lastEmit >= METRICS_INTERVAL_MS) {
-      this.lastEmit = now;
-      this.emit({ type: 'metrics', metrics: this.stepMetrics() });
-    }
+    if (forceMetrics || epochDone || now - this.lastEmit >= METRICS_INTERVAL_MS) this.emitMetrics();
     if (epochDone) await this.endEpoch();
     return true;
   }
@@ -405,49 +387,27 @@ export class TrainingSession {
     const end = Math.min(start + this.config.batchSize, this.base.length);
     const rows = end - start;
     const shards = Math.ceil(rows / this.shardRows);
-    const groups = split(shards, this.pool.threads);
     const version = Atomics.load(this.data.version, 0);
-    const tasks: Task[] = groups.map(([first, last]) => ({
-      kind: 'grad', version, firstSlot: first, shardRows: this.shardRows,
+    const results = await this.pool.runAll(split(shards, this.pool.threads).map(([first, last]) => ({
+      kind: 'grad' as const, version, firstSlot: first, shardRows: this.shardRows,
       start: start + first * this.shardRows, end: Math.min(end, start + last * this.shardRows),
-    }));
-    const { grad } = this;
-    const size = grad.length;
-    const slots = this.data.gradSlots;
-    let lossSum = 0;
-    let correct = 0;
-    await this.pool.runAll(
-      tasks,
-      () => {
-        lossSum = 0;
-        correct = 0;
-      },
-      (i, result) => {
-        const [first, last] = groups[i];
-        for (let k = first; k < last; k++) {
-          const slot = slots.subarray(k * size, (k + 1) * size);
-          if (k === 0) grad.set(slot);
-          else addTo(grad, slot);
-          lossSum += result.lossSums[k - first];
-        }
-        correct += result.correct;
-      },
-    );
+    })));
+    const { lossSum, correct } = sumResults(results);
     const where = `step ${this.stepCount + 1} (epoch ${this.epoch + 1})`;
     const advice = 'paused with the parameters of the last finite step; lower the learning rate and resume';
     if (!Number.isFinite(lossSum)) return `non-finite loss at ${where}: ${advice}`;
-    if (!divideAllFinite(grad, rows)) return `non-finite gradient at ${where}: ${advice}`;
 
-    // A finite gradient can still overflow the parameters (a huge learning rate): undo such an
-    // update. The optimiser's moments keep it (copying them every step would cost more than
-    // the whole update); the session pauses for a lower rate anyway.
-    const params = this.data.params;
-    this.lastParams.set(params);
-    this.optimizer.step(params, grad);
-    if (!allFinite(params)) {
-      params.set(this.lastParams);
-      return `the update at ${where} made the parameters non-finite: ${advice}`;
-    }
+    const { optimizer } = this;
+    const updates = await this.pool.runAll(this.slices.map(([from, to]) => ({
+      kind: 'update' as const, version, from, to, shards, rows, t: optimizer.t + 1, optimizer: { ...optimizer.config },
+    })));
+    if (!updates.every((u) => u.gradFinite)) return `non-finite gradient at ${where}: ${advice}`;
+    // A finite gradient can still overflow the parameters (a huge learning rate).
+    if (!updates.every((u) => u.paramsFinite)) return `the update at ${where} made the parameters non-finite: ${advice}`;
+    const { params, staged } = this.data;
+    params.set(staged.params);
+    optimizer.buffers.forEach((b, i) => b.set(staged.moments[i]));
+    optimizer.t++;
     Atomics.add(this.data.version, 0, 1);
     this.position = end;
     this.stepCount++;
@@ -502,26 +462,19 @@ export class TrainingSession {
     const chunkRows = this.shardRows * 4;
     const groups = split(Math.ceil(rows / chunkRows), this.pool.threads);
     const version = Atomics.load(this.data.version, 0);
-    const tasks: Task[] = groups.map(([first, last]) => ({
-      kind: 'eval', set, version, chunkRows, start: first * chunkRows, end: Math.min(rows, last * chunkRows),
-    }));
-    let lossSum = 0;
-    let correct = 0;
-    await this.pool.runAll(
-      tasks,
-      () => {
-        lossSum = 0;
-        correct = 0;
-      },
-      (_, result) => {
-        for (const l of result.lossSums) lossSum += l;
-        correct += result.correct;
-      },
-    );
-    return { lossSum, correct, rows };
+    const results = await this.pool.runAll(groups.map(([first, last]) => ({
+      kind: 'eval' as const, set, version, chunkRows, start: first * chunkRows, end: Math.min(rows, last * chunkRows),
+    })));
+    return { ...sumResults(results), rows };
   }
 
   // ---- metrics, checkpoints
+
+  private emitMetrics(): void {
+    this.lastEmit = performance.now();
+    this.emittedStep = this.stepCount;
+    this.emit({ type: 'metrics', metrics: this.stepMetrics() });
+  }
 
   private stepMetrics(): StepMetrics {
     const { rate } = this;
@@ -555,7 +508,7 @@ export class TrainingSession {
     for (const t of this.model.tensors) {
       const layer = t.name.split('.')[0];
       let s = norms.get(layer) ?? 0;
-      for (let i = t.offset; i < t.offset + t.size; i++) s += this.grad[i] * this.grad[i];
+      for (let i = t.offset; i < t.offset + t.size; i++) s += this.data.grad[i] * this.data.grad[i];
       norms.set(layer, s);
     }
     return [...norms].map(([name, s]) => ({ name, norm: Math.sqrt(s) }));
@@ -594,6 +547,7 @@ export class TrainingSession {
     this.epoch = c.epoch;
     this.position = c.position;
     this.stepCount = c.step;
+    this.emittedStep = c.step;
     this.samplesSeen = c.samplesSeen;
     this.epochLossSum = c.epochLossSum;
     this.epochCorrect = c.epochCorrect;
@@ -608,6 +562,17 @@ export class TrainingSession {
   private emit(e: TrainerEvent): void {
     this.opts.onEvent(e);
   }
+}
+
+/** The loss sums in task then shard order (a fixed order, whatever the thread count), and the correct count. */
+function sumResults(results: ShardsResult[]): { lossSum: number; correct: number } {
+  let lossSum = 0;
+  let correct = 0;
+  for (const r of results) {
+    for (const l of r.lossSums) lossSum += l;
+    correct += r.correct;
+  }
+  return { lossSum, correct };
 }
 
 /** The model must take the set's rows and have an output for each of its classes. */

@@ -1,9 +1,10 @@
 // How a mini-batch is cut into shards and the shards into tasks.
 //
-// Shards are FIXED by the model and the batch size, never by the thread count: the main thread adds
-// the shards' gradient sums in shard order, so a seed gives bit-identical weights with 1, 2 or 3
+// Shards are FIXED by the model and the batch size, never by the thread count: the shards' gradient
+// sums are added in shard order, so a seed gives bit-identical weights with 1, 2 or 3
 // threads. Tasks only group consecutive shards, one group per thread, so the per-task cost of the
 // pool (about 0.1 ms here) is paid once per thread and step, not once per shard.
+import { Model } from '../../engine/model.ts';
 import type { ModelSpec } from '../../engine/spec.ts';
 
 /** Multiply-accumulates of one sample's forward pass (backprop-notes.md, "LeNet-5"). */
@@ -17,25 +18,16 @@ export function macsPerSample(spec: ModelSpec): number {
   return 6 * 25 * 28 * 28 + 16 * 6 * 25 * 10 * 10 + 120 * 16 * 25 + 120 * 84 + 84 * spec.classes;
 }
 
-/** Parameters of the model (weights-format.md's tensors); the classic LeNet-5's 44 subsampling
- *  coefficients are left out, as the estimate below does not need them. */
-export function parameterCount(spec: ModelSpec): number {
-  const widths = spec.type === 'mlp' ? [spec.inputs, ...spec.hidden, spec.classes] : [120, 84, spec.classes];
-  let count = spec.type === 'mlp' ? 0 : 6 * 26 + 16 * 151 + 120 * 401;
-  for (let i = 1; i < widths.length; i++) count += (widths[i - 1] + 1) * widths[i];
-  return count;
-}
-
-// Each shard costs the main thread one pass over the parameters (adding its gradient slot), which
-// runs while the workers wait: a shard's compute (rows x MACs) must dwarf it. 128 multiply-adds of
-// forward pass per parameter make that pass a few per cent of the shard's forward and backward.
+// Each shard costs one more pass over the parameters (adding its gradient slot, in the workers'
+// update slices): a shard's compute (rows x MACs) must dwarf it. 128 multiply-adds of forward pass
+// per parameter make that pass a few per cent of the shard's forward and backward.
 const MACS_PER_PARAMETER = 128;
 const MAX_SHARDS = 64; // bounds the shared gradient slots for huge batches
 
 /** Rows per gradient shard: a power of two near MACS_PER_PARAMETER x parameters of work, and at
  *  most half the batch, so that a batch always has two shards for two threads. */
 export function shardRows(spec: ModelSpec, batchSize: number): number {
-  const ideal = 2 ** Math.round(Math.log2(Math.max(1, (MACS_PER_PARAMETER * parameterCount(spec)) / macsPerSample(spec))));
+  const ideal = 2 ** Math.round(Math.log2(Math.max(1, (MACS_PER_PARAMETER * Model.create(spec).size) / macsPerSample(spec))));
   return Math.max(1, Math.min(ideal, Math.ceil(batchSize / 2)), Math.ceil(batchSize / MAX_SHARDS));
 }
 

@@ -104,11 +104,33 @@ describe('state', () => {
     }
   });
 
+  it('updates slices, on buffers it is given, to the bits of a whole step', () => {
+    for (const kind of ['sgd', 'momentum', 'adam'] as const) {
+      const config = { kind, lr: 0.05, weightDecay: 0.01 };
+      const grads = [Float32Array.of(0.5, -0.25, 3, 1e-3, -7), Float32Array.of(-0.3, 0.7, 0.1, 2, 0.5)];
+      const whole = createOptimizer({ ...config }, 5);
+      const wa = Float32Array.of(1, -2, 0.5, 3, -0.125);
+      const moments = Array.from({ length: whole.buffers.length }, () => new Float32Array(new SharedArrayBuffer(20)));
+      const sliced = createOptimizer({ ...config }, 5, moments);
+      const wb = wa.slice();
+      for (const grad of grads) {
+        whole.step(wa, grad);
+        sliced.t++;
+        sliced.update(wb, grad, 3, 5); // slices in any order
+        sliced.update(wb, grad, 0, 3);
+      }
+      expect(Array.from(wb)).toEqual(Array.from(wa));
+      expect(sliced.buffers).toBe(moments);
+      expect(moments.map((m) => Array.from(m))).toEqual(whole.buffers.map((m) => Array.from(m)));
+    }
+  });
+
   it('rejects a state of the wrong shape', () => {
     const opt = createOptimizer({ kind: 'adam', lr: 0.1 }, 2);
     expect(() => opt.setState({ t: 1, buffers: [new Float32Array(2)] })).toThrow(/does not fit adam over 2 parameters/);
     expect(() => opt.setState({ t: 1, buffers: [new Float32Array(2), new Float32Array(3)] })).toThrow(RangeError);
     expect(() => opt.step(new Float64Array(3), new Float64Array(3))).toThrow(RangeError);
+    expect(() => createOptimizer({ kind: 'momentum', lr: 0.1 }, 2, [new Float32Array(3)])).toThrow(/buffers do not fit momentum over 2/);
   });
 });
 

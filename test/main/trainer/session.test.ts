@@ -127,6 +127,32 @@ describe('metrics', () => {
     expect(metrics.length).toBeGreaterThanOrEqual(2);
     expect(metrics.at(-1)!.samplesPerSecond).toBeGreaterThan(0);
   });
+
+  it('sends the latest metrics when it pauses or stops, whatever the throttle held back', async () => {
+    const train = blobs(1500, 4, 3, 6);
+    const config: TrainConfig = { spec: tiny, optimizer: { kind: 'sgd', lr: 0.05 }, batchSize: 1, epochs: 2, seed: 6, threads: 1 };
+    const { s, events } = await session({ train, config });
+    try {
+      for (const rest of [() => s.pause(), () => s.stop()]) {
+        if (s.state === 'idle') s.start();
+        else s.resume();
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await rest();
+        const latest = metricsOf(events).at(-1)!.step;
+        expect(latest).toBeGreaterThan(0);
+        expect(latest).toBeLessThan(3000);
+        // The checkpoint-free way to read the step count: a single step reports the next one.
+        if (s.state === 'paused') {
+          await s.step();
+          expect(metricsOf(events).at(-1)!.step).toBe(latest + 1);
+        }
+      }
+      expect(s.state).toBe('stopped');
+      expect(events.at(-2)).toMatchObject({ type: 'metrics' });
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 describe('controls', () => {
