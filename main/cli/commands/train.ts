@@ -33,6 +33,7 @@ ${DATASET_USAGE}
                 weights with any thread count
   --limit N     train on the first N samples of a seeded shuffle of the training split
   --val-split F fraction held out for validation, stratified (default ${DEFAULTS.valSplit}; 0: none)
+  --val-dataset X  a separate validation set (built-in or path, read like --dataset) instead of a split
   --normalize   none | minmax | zscore (default: zscore for tables, minmax for images)
   --checkpoint DIR  write DIR/checkpoint.json at each epoch's end and on Ctrl-C
   --resume FILE     continue from a checkpoint (its seed, batch, limit and optimizer win)
@@ -42,6 +43,7 @@ ${DATASET_USAGE}
     model: { type: 'string' }, dataset: { type: 'string' }, ...DATASET_OPTIONS,
     epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
     threads: { type: 'string' }, seed: { type: 'string' }, limit: { type: 'string' }, 'val-split': { type: 'string' },
+    'val-dataset': { type: 'string' },
     normalize: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' }, out: { type: 'string' },
     report: { type: 'string' },
   },
@@ -53,8 +55,12 @@ ${DATASET_USAGE}
     const spec = completeSpec(value, source, ds, source.startsWith('preset '));
     const seed = parseSeed(values.seed);
     const normalize = choice(values.normalize, '--normalize', ['none', 'minmax', 'zscore'] as const);
-    const valSplit = number(values['val-split'], '--val-split', { min: 0, below: 1 }) ?? DEFAULTS.valSplit;
-    const { train, validation, normalization } = prepareDataset(ds, { spec, valSplit, seed, ...(normalize && { normalize }) });
+    const valFile = values['val-dataset'] as string | undefined;
+    const valSplit = number(values['val-split'], '--val-split', { min: 0, below: 1 }) ?? (valFile ? 0 : DEFAULTS.valSplit);
+    const { train, validation, normalization } = prepareDataset(ds, {
+      spec, valSplit, seed, ...(normalize && { normalize }),
+      ...(valFile !== undefined && { validation: await loadDatasetArg(valFile, values) }),
+    });
 
     const batchSize = integer(values.batch, '--batch') ?? DEFAULTS.batch;
     const limit = integer(values.limit, '--limit');

@@ -116,6 +116,23 @@ describe('train', { timeout: 300_000 }, () => {
       .toBe(`error: ${at('nothing.json')}: cannot read the checkpoint: ENOENT`);
   });
 
+  it('validates on a separate dataset (--val-dataset) instead of a split', async () => {
+    // Iris as two files, every fifth row held out: the report's validation is eval's on that file.
+    const iris = await loadDataset({ builtin: 'iris' });
+    const csv = (rows: number[]) => `a,b,c,d,species\n${rows.map((r) =>
+      [...iris.features.subarray(r * 4, r * 4 + 4), iris.classNames[iris.labels[r]]].join(',')).join('\n')}\n`;
+    const all = [...Array(iris.rows).keys()];
+    writeFileSync(at('fit.csv'), csv(all.filter((r) => r % 5)));
+    writeFileSync(at('check.csv'), csv(all.filter((r) => r % 5 === 0)));
+    const args = ['--model', 'mlp', '--dataset', at('fit.csv'), '--val-dataset', at('check.csv')];
+    await ok('train', ...args, '--epochs', '20', '--out', at('separate.json'), '--report', at('separate-report.json'));
+    await ok('eval', '--weights', at('separate.json'), '--dataset', at('check.csv'), '--report', at('separate-eval.json'));
+    const evaluation = readJson<{ rows: number; accuracy: number }>(at('separate-eval.json'));
+    expect(evaluation.rows).toBe(30);
+    expect(readJson<Report>(at('separate-report.json')).validation!.accuracy).toBe(evaluation.accuracy);
+    expect(await badInput('train', ...args, '--val-split', '0.2')).toBe('error: give a validation split or a validation dataset, not both');
+  });
+
   it('takes a spec that leaves inputs and classes to the dataset', async () => {
     const spec = '{"type":"mlp","hidden":[6],"activation":"tanh","output":"softmax","loss":"cross-entropy"}';
     await ok('train', '--model', spec, '--dataset', 'iris', '--epochs', '2', '--out', at('tanh.json'));
