@@ -4,9 +4,9 @@
 // order and the parameter vector live in SharedArrayBuffers that each worker receives once, in
 // `workerData`, when the pool starts it. A task names rows (a range of the shuffled order, or of a
 // set) and the parameters' version; the worker writes each shard's gradient SUM into that shard's
-// slot of a shared buffer and returns only the shards' loss sums and its correct count. Then each
-// worker reduces and updates one slice of the parameter vector (an update task): the main thread
-// only checks the slices' flags and commits the staged update.
+// slot of a shared buffer, waits until every task of the step has (a barrier), then reduces and
+// updates one slice of the parameter vector; it returns the shards' loss sums, its correct count and
+// whether its slice stayed finite. The main thread only checks those and commits the staged update.
 import { workerData } from 'node:worker_threads';
 import { installWasmKernels } from './kernels-wasm.ts';
 import { Model } from './model.ts';
@@ -28,6 +28,7 @@ export interface WorkerData {
   // The step's update, computed here and copied over params and moments by the main thread once
   // every slice is finite: a rejected or failed step changes nothing.
   staged: { params: Float32Array; moments: Float32Array[] };
+  barrier: Int32Array; // [0]: the step's tasks done with their shards; [1]: 1 once the main thread gives the round up
   order: Int32Array; // the epoch's shuffled row order of the training set
   train: SharedSet;
   validation: SharedSet | null;
@@ -35,14 +36,18 @@ export interface WorkerData {
   kernels: WebAssembly.Module | null; // the wasm SIMD kernels (compiled once, by the main thread), or TypeScript's
 }
 
-/** Shards of `shardRows` rows (the last may be shorter) cover [start, end) of the shuffled order;
- *  shard i of the task writes slot firstSlot + i. Eval chunks cover [start, end) of the shuffled
- *  order (training set) or of the validation set, one prediction per position. An update covers
- *  parameters [from, to): the mean of the first `shards` slots over `rows` rows, then step `t`. */
+/** A step's task: shards of `shardRows` rows (the last may be shorter) cover [start, end) of the
+ *  shuffled order, shard i of the task writing slot firstSlot + i; once all `tasks` tasks of the
+ *  step have written theirs, parameters [from, to) get the mean of the step's `shards` slots over
+ *  `rows` rows, then step `t` of the optimiser. Eval chunks cover [start, end) of the shuffled order
+ *  (training set) or of the validation set, one prediction per position. */
 export type Task =
-  | { kind: 'grad'; version: number; start: number; end: number; shardRows: number; firstSlot: number }
-  | { kind: 'eval'; version: number; set: 'train' | 'validation'; start: number; end: number; chunkRows: number }
-  | { kind: 'update'; version: number; from: number; to: number; shards: number; rows: number; t: number; optimizer: OptimizerConfig };
+  | {
+      kind: 'step'; version: number; tasks: number;
+      start: number; end: number; shardRows: number; firstSlot: number;
+      from: number; to: number; shards: number; rows: number; t: number; optimizer: OptimizerConfig;
+    }
+  | { kind: 'eval'; version: number; set: 'train' | 'validation'; start: number; end: number; chunkRows: number };
 
 /** One loss sum per shard (or chunk), so the main thread can add them in a fixed order. */
 export interface ShardsResult {
@@ -50,14 +55,14 @@ export interface ShardsResult {
   correct: number;
 }
 
-/** Whether the slice's mean gradient, then its staged parameters, are all finite. */
-export interface UpdateResult {
+/** And whether the slice's mean gradient, then its staged parameters, are all finite. */
+export interface StepResult extends ShardsResult {
   gradFinite: boolean;
   paramsFinite: boolean;
 }
 
-export type TaskResult = ShardsResult | UpdateResult;
-export type ResultOf<T extends Task> = T extends { kind: 'update' } ? UpdateResult : ShardsResult;
+export type TaskResult = ShardsResult | StepResult;
+export type ResultOf<T extends Task> = T extends { kind: 'step' } ? StepResult : ShardsResult;
 
 const data = workerData as WorkerData;
 if (data.kernels) installWasmKernels(data.kernels);
@@ -71,14 +76,27 @@ export default function run(task: Task): TaskResult {
   if (task.version !== current) {
     throw new Error(`stale task: computed for parameter version ${task.version}, the parameters are at ${current}`);
   }
-  if (task.kind === 'update') return update(task);
   model ??= Model.create(data.spec, { params: data.params });
-  return task.kind === 'grad' ? gradient(model, task) : evaluate(model, task);
+  if (task.kind === 'eval') return evaluate(model, task);
+  const shards = gradient(model, task);
+  waitForAllSlots(task.tasks);
+  return { ...shards, ...update(task) };
+}
+
+/** The step's barrier between writing the gradient slots and reading them. Throws if the main
+ *  thread gives the step up (another of its tasks failed), so that no worker waits for ever. */
+function waitForAllSlots(tasks: number): void {
+  const { barrier } = data;
+  if (Atomics.add(barrier, 0, 1) + 1 === tasks) Atomics.notify(barrier, 0);
+  for (let done; (done = Atomics.load(barrier, 0)) < tasks; ) {
+    if (Atomics.load(barrier, 1) !== 0) throw new Error('step given up: another task of it failed');
+    Atomics.wait(barrier, 0, done, 100);
+  }
 }
 
 /** The slice's mean gradient (shard sums added in shard order, so any slicing gives the same
  *  values), then its update into the staging buffers. */
-function update(task: Extract<Task, { kind: 'update' }>): UpdateResult {
+function update(task: Extract<Task, { kind: 'step' }>): { gradFinite: boolean; paramsFinite: boolean } {
   const { params, grad, gradSlots, moments, staged } = data;
   const { from, to } = task;
   const size = params.length;
@@ -114,7 +132,7 @@ function allFinite(a: Float32Array, from: number, to: number): boolean {
   return true;
 }
 
-function gradient(m: Model, task: Extract<Task, { kind: 'grad' }>): ShardsResult {
+function gradient(m: Model, task: Extract<Task, { kind: 'step' }>): ShardsResult {
   const lossSums: number[] = [];
   let correct = 0;
   for (let start = task.start, slot = task.firstSlot; start < task.end; start += task.shardRows, slot++) {

@@ -22,18 +22,32 @@ export class ShardPool {
   }
 
   /**
-   * Runs the tasks in parallel and returns their results in task order (so sums made from them
-   * have a fixed order). If any task throws or its worker dies, all of them run once more on a
-   * fresh pool; a second failure throws WorkerFailure. Tasks must be safe to run again: they only
-   * write what a rerun rewrites whole.
+   * Runs the tasks in parallel, one per thread at most (a step's tasks wait for each other at a
+   * barrier, so none may queue behind another), and returns their results in task order (so
+   * sums made from them have a fixed order). If any task throws or its worker dies, the others are
+   * released from the step's barrier, and all of them run once more on a fresh pool; a second
+   * failure throws WorkerFailure. Tasks must be safe to run again: they only write what a rerun
+   * rewrites whole.
    */
   async runAll<T extends Task>(tasks: T[]): Promise<ResultOf<T>[]> {
+    if (tasks.length > this.threads) throw new RangeError(`${tasks.length} tasks for ${this.threads} threads`);
+    const { barrier } = this.data;
     for (let attempt = 1; ; attempt++) {
+      Atomics.store(barrier, 0, 0);
+      Atomics.store(barrier, 1, 0);
+      let failure: { reason: unknown } | null = null; // the first, not the tasks it made give up
       const pending = tasks.map((task) => this.pool.run(task));
+      for (const p of pending) {
+        p.catch((reason) => {
+          failure ??= { reason };
+          Atomics.store(barrier, 1, 1);
+          Atomics.notify(barrier, 0);
+        });
+      }
       const settled = await Promise.allSettled(pending);
-      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<TaskResult>).value as ResultOf<T>);
-      const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+      if (failure === null) return settled.map((r) => (r as PromiseFulfilledResult<TaskResult>).value as ResultOf<T>);
+      const { reason: e } = failure as { reason: unknown };
+      const reason = e instanceof Error ? e.message : String(e);
       if (attempt === 2) throw new WorkerFailure(`a worker failed twice on the same work: ${reason}`);
       await this.renew();
     }

@@ -2,12 +2,12 @@
 // "Data-parallel mini-batches"), with its controls, metrics, checkpoints and fault handling.
 //
 // Each step: the batch (a range of this epoch's shuffled order) is cut into fixed shards
-// (shards.ts); the workers write each shard's gradient SUM into its slot of a shared buffer. Then
-// each worker takes a fixed slice of the parameter vector, adds the slots in shard order, divides by
-// the batch's row count (so a short last batch is averaged correctly) and stages the optimiser's
-// update of its slice; element-wise arithmetic, so the slicing changes no bit. The main thread
-// commits the staged parameters and moments only when every slice is finite, so a failed or
-// rejected step changes nothing.
+// (shards.ts); one task per thread writes its shards' gradient SUMS into their slots of a shared
+// buffer, waits at a barrier for the other tasks of the step, then takes a fixed slice of the
+// parameter vector, adds the slots in shard order, divides by the batch's row count (so a short
+// last batch is averaged correctly) and stages the optimiser's update of its slice: element-wise
+// arithmetic, so the slicing changes no bit. The main thread commits the staged parameters and
+// moments only when every slice is finite, so a failed or rejected step changes nothing.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -142,7 +142,7 @@ export class TrainingSession {
   private orderEpoch = -1; // the epoch whose shuffle `order` holds
   private epochRngState: number[];
 
-  private readonly slices: [number, number][]; // of the parameter vector, one update task each
+  private readonly slices: [number, number][]; // of the parameter vector, one per step task
   private lastEpoch: EpochMetrics | null = null;
   private lastEmit = 0;
   private emittedStep = 0; // the step of the last metrics event
@@ -217,6 +217,7 @@ export class TrainingSession {
       gradSlots: shared(Float32Array, Math.ceil(config.batchSize / rows) * size),
       grad: shared(Float32Array, size),
       moments: optimizer.buffers,
+      barrier: shared(Int32Array, 2),
       staged: { params: shared(Float32Array, size), moments: moments() },
       order: shared(Int32Array, base.length),
       train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
@@ -388,22 +389,27 @@ export class TrainingSession {
     const rows = end - start;
     const shards = Math.ceil(rows / this.shardRows);
     const version = Atomics.load(this.data.version, 0);
-    const results = await this.pool.runAll(split(shards, this.pool.threads).map(([first, last]) => ({
-      kind: 'grad' as const, version, firstSlot: first, shardRows: this.shardRows,
-      start: start + first * this.shardRows, end: Math.min(end, start + last * this.shardRows),
-    })));
+    const groups = split(shards, this.pool.threads);
+    const { optimizer, slices } = this;
+    const size = this.model.size;
+    const { threads } = this.pool;
+    // Task i: shard group i and parameter slice i (a small batch may have fewer groups than threads).
+    const results = await this.pool.runAll(Array.from({ length: threads }, (_, i) => {
+      const [first, last] = groups[i] ?? [shards, shards];
+      const [from, to] = slices[i] ?? [size, size];
+      return {
+        kind: 'step' as const, version, tasks: threads,
+        firstSlot: first, shardRows: this.shardRows, start: start + first * this.shardRows, end: Math.min(end, start + last * this.shardRows),
+        from, to, shards, rows, t: optimizer.t + 1, optimizer: { ...optimizer.config },
+      };
+    }));
     const { lossSum, correct } = sumResults(results);
     const where = `step ${this.stepCount + 1} (epoch ${this.epoch + 1})`;
     const advice = 'paused with the parameters of the last finite step; lower the learning rate and resume';
     if (!Number.isFinite(lossSum)) return `non-finite loss at ${where}: ${advice}`;
-
-    const { optimizer } = this;
-    const updates = await this.pool.runAll(this.slices.map(([from, to]) => ({
-      kind: 'update' as const, version, from, to, shards, rows, t: optimizer.t + 1, optimizer: { ...optimizer.config },
-    })));
-    if (!updates.every((u) => u.gradFinite)) return `non-finite gradient at ${where}: ${advice}`;
+    if (!results.every((r) => r.gradFinite)) return `non-finite gradient at ${where}: ${advice}`;
     // A finite gradient can still overflow the parameters (a huge learning rate).
-    if (!updates.every((u) => u.paramsFinite)) return `the update at ${where} made the parameters non-finite: ${advice}`;
+    if (!results.every((r) => r.paramsFinite)) return `the update at ${where} made the parameters non-finite: ${advice}`;
     const { params, staged } = this.data;
     params.set(staged.params);
     optimizer.buffers.forEach((b, i) => b.set(staged.moments[i]));

@@ -19,7 +19,7 @@ function takeToken(dir: string): boolean {
 
 export default function faulty(task: Task): TaskResult {
   const dir = process.env.BPS_FAULT_DIR;
-  if (dir && task.kind === 'grad' && takeToken(dir)) {
+  if (dir && task.kind === 'step' && takeToken(dir)) {
     if (process.env.BPS_FAULT_MODE === 'exit') process.exit(3);
     throw new Error('injected fault');
   }
