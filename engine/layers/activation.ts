@@ -1,9 +1,11 @@
 // Element-wise activation y = f(x); backward dx = dy * f'(x), with f' written in terms of y so the
 // layer keeps only its output (backprop-notes "Activations"; sigmoid' is eq. 22).
 import { type DType, type Floats, floats, grow, relu, reluBackward } from '../kernels.ts';
+import type { ConvActivation } from '../spec.ts';
 import { type Layer, ParameterFree, foldKink, size } from './layer.ts';
 
-export type ActivationKind = 'sigmoid' | 'tanh' | 'relu' | 'identity' | 'scaled-tanh';
+/** The spec's activations (the hidden layers' are a subset of LeNet-5's). */
+export type ActivationKind = ConvActivation;
 
 // LeNet-5's scaled tanh f(x) = A tanh(S x), f'(x) = A S (1 - tanh^2(S x)) = A S (1 - (y/A)^2)
 const A = 1.7159, S = 2 / 3;
@@ -27,7 +29,6 @@ export class Activation extends ParameterFree implements Layer {
       case 'sigmoid': for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-x[i])); break; // eq. 21
       case 'tanh': for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); break;
       case 'relu': relu(x, y, n); break;
-      case 'identity': y.set(x.subarray(0, n)); break;
       case 'scaled-tanh': for (let i = 0; i < n; i++) y[i] = A * Math.tanh(S * x[i]); break;
     }
     return y;
@@ -42,7 +43,6 @@ export class Activation extends ParameterFree implements Layer {
       case 'sigmoid': for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]); break; // eq. 22
       case 'tanh': for (let i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]); break;
       case 'relu': reluBackward(y, dy, dx, n); break;
-      case 'identity': dx.set(dy.subarray(0, n)); break;
       case 'scaled-tanh': for (let i = 0; i < n; i++) dx[i] = dy[i] * A * S * (1 - (y[i] / A) * (y[i] / A)); break;
     }
     return dx;

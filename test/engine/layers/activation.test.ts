@@ -7,7 +7,6 @@ const definitions: Record<ActivationKind, (x: number) => number> = {
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   tanh: (x) => (Math.exp(x) - Math.exp(-x)) / (Math.exp(x) + Math.exp(-x)),
   relu: (x) => Math.max(0, x),
-  identity: (x) => x,
   'scaled-tanh': (x) => 1.7159 * Math.tanh((2 * x) / 3),
 };
 
