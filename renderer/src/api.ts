@@ -96,9 +96,4 @@ function createApi(transport: Transport): BackpropApi {
   return api as BackpropApi;
 }
 
-/** Which host the renderer runs in: Electron saves exports itself, the browser downloads them. */
-export const host: 'electron' | 'browser' = window.backprop ? 'electron' : 'browser';
-
 export const api: BackpropApi = createApi(window.backprop ? bridgeTransport(window.backprop) : socketTransport());
-
-export { ApiError };

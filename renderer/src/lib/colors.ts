@@ -6,7 +6,7 @@ const PALETTE = [
   [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [186, 176, 172],
 ] as const;
 
-export function classRgb(index: number): readonly [number, number, number] {
+function classRgb(index: number): readonly [number, number, number] {
   return PALETTE[index % PALETTE.length];
 }
 
@@ -16,7 +16,7 @@ export function classColor(index: number): string {
 }
 
 /** Diverging blue-white-red for signed values in [-1, 1] (weights scaled by their max |w|). */
-export function diverging(v: number): [number, number, number] {
+function diverging(v: number): [number, number, number] {
   const t = Math.max(-1, Math.min(1, v));
   return t >= 0
     ? [255, Math.round(255 * (1 - t * 0.8)), Math.round(255 * (1 - t))]

@@ -31,7 +31,7 @@ export function boundingBox(img: Gray, threshold = 0.05): { x: number; y: number
   return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
-export function crop(img: Gray, box: { x: number; y: number; width: number; height: number }): Gray {
+function crop(img: Gray, box: { x: number; y: number; width: number; height: number }): Gray {
   const data = new Float32Array(box.width * box.height);
   for (let y = 0; y < box.height; y++) {
     const from = (box.y + y) * img.width + box.x;

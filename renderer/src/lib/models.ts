@@ -10,7 +10,7 @@ export const ARCHITECTURES: { value: Architecture; label: string }[] = [
   { value: 'lenet5-classic', label: 'LeNet-5 (classic, 1998)' },
 ];
 
-export interface Pairing { output: OutputFn; loss: LossKind; label: string; explanation: string }
+interface Pairing { output: OutputFn; loss: LossKind; label: string; explanation: string }
 
 /** The output function and loss pairings offered, each with one line on what it means. */
 export const PAIRINGS: Pairing[] = [

@@ -4,8 +4,8 @@ import { api } from '../api.ts';
 import type { BuiltinInfo, DatasetSummary, PayloadIn, Preview } from '../../../main/api/contract.ts';
 import { messageOf } from '../lib/format.ts';
 
-export type DatasetSource = PayloadIn<'loadDataset'>['source'];
-export type Normalization = 'none' | 'minmax' | 'zscore';
+type DatasetSource = PayloadIn<'loadDataset'>['source'];
+type Normalization = 'none' | 'minmax' | 'zscore';
 
 class DatasetStore {
   builtins = $state.raw<BuiltinInfo[]>([]);

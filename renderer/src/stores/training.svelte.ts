@@ -7,9 +7,9 @@ import { messageOf } from '../lib/format.ts';
 import { dataset } from './dataset.svelte.ts';
 import { model } from './model.svelte.ts';
 
-export type SessionState = EventPayload<'state'>['state'];
-export type StepMetrics = EventPayload<'metrics'>;
-export type EpochMetrics = EventPayload<'epoch'>;
+type SessionState = EventPayload<'state'>['state'];
+type StepMetrics = EventPayload<'metrics'>;
+type EpochMetrics = EventPayload<'epoch'>;
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
 
 /** Learning rates that work out of the box with each optimiser. */
