@@ -6,7 +6,7 @@
 // neither (CS231n, "Kinks in the objective"): when the forwards at w + e and w - e took different
 // sides of any kink (Layer.kinks), the value is skipped, not compared.
 import type { Floats } from './kernels.ts';
-import type { Layer } from './layers/layer.ts';
+import { type Layer, size } from './layers/layer.ts';
 import { Model } from './model.ts';
 import { Rng } from './rng.ts';
 import type { ModelSpec } from './spec.ts';
@@ -50,7 +50,7 @@ export function gradCheckLayer(layer: Layer, params: Float64Array, x: Float64Arr
   const grads = new Float64Array(params.length);
   layer.bind(params, grads, 0);
   const rng = new Rng(opts.seed ?? 1);
-  const outputs = batch * layer.outShape.reduce((a, b) => a * b, 1);
+  const outputs = batch * size(layer.outShape);
   const r = Float64Array.from({ length: outputs }, () => 2 * rng.next() - 1);
   const loss = () => {
     const y = layer.forward(x, batch);
@@ -66,7 +66,7 @@ export function gradCheckLayer(layer: Layer, params: Float64Array, x: Float64Arr
   const results: GradCheckResult[] = [];
   let offset = 0;
   for (const p of layer.params) {
-    const n = p.shape.reduce((a, b) => a * b, 1);
+    const n = size(p.shape);
     results.push(compare(`${layer.name}.${p.name}`, params.subarray(offset, offset + n), grads.subarray(offset, offset + n), loss, kinks, opts));
     offset += n;
   }
