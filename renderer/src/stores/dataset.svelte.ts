@@ -17,8 +17,8 @@ class DatasetStore {
   valSplit = $state(0.2);
   limit = $state<number | null>(null); // train on the first rows only: a quick look at a big set
   // How the next CSV is read: its label column (header name or column number from 1, as the
-  // datasets' messages count; default the last), and
-  // whether its feature columns are a square image (784 -> 28x28), as in MNIST as CSV.
+  // datasets' messages count; default the last), and whether its feature columns are a square
+  // image (784 -> 28x28), as in MNIST as CSV.
   labelColumn = $state('');
   csvImage = $state(false);
 
