@@ -6,8 +6,10 @@
 // where t is the one-hot label and J_g the output function's Jacobian: diagonal g'(o) = y(1-y) or 1
 // for sigmoid and identity (eq. 10-14), y_k (delta_ik - y_i) for softmax. Losses are computed from o
 // (log-sum-exp, softplus), never as log(y), so no log(0) can occur.
+// Cross-entropy with the identity output has no meaning; Model.create refuses that pairing once,
+// so these per-step functions do not check it again.
 import type { Floats } from './kernels.ts';
-import { type LossKind, type OutputFn, outputLossPairingError } from './spec.ts';
+import type { LossKind, OutputFn } from './spec.ts';
 
 /** y = g(o) for `rows` rows of `classes` outputs. */
 export function applyOutput(output: OutputFn, o: Floats, y: Floats, rows: number, classes: number): void {
@@ -30,7 +32,6 @@ const softplus = (v: number): number => Math.max(v, 0) + Math.log1p(Math.exp(-Ma
 /** SUM over the rows of the per-sample loss, given the pre-output o and y = g(o). */
 export function lossSum(output: OutputFn, loss: LossKind, o: Floats, y: Floats, labels: ArrayLike<number>,
   rows: number, classes: number): number {
-  checkPairing(output, loss);
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const base = r * classes, label = labelOf(labels, r, classes);
@@ -55,7 +56,6 @@ export function lossSum(output: OutputFn, loss: LossKind, o: Floats, y: Floats, 
 /** delta = dL/do for each row, given y = g(o) (the table above). */
 export function outputDelta(output: OutputFn, loss: LossKind, y: Floats, labels: ArrayLike<number>,
   rows: number, classes: number, delta: Floats): void {
-  checkPairing(output, loss);
   for (let r = 0; r < rows; r++) {
     const base = r * classes, label = labelOf(labels, r, classes);
     for (let i = 0; i < classes; i++) delta[base + i] = y[base + i] - (i === label ? 1 : 0);
@@ -69,11 +69,6 @@ export function outputDelta(output: OutputFn, loss: LossKind, y: Floats, labels:
       for (let i = base; i < base + classes; i++) delta[i] = y[i] * (delta[i] - dot);
     }
   }
-}
-
-function checkPairing(output: OutputFn, loss: LossKind): void {
-  const problem = outputLossPairingError(output, loss);
-  if (problem) throw new Error(problem);
 }
 
 function labelOf(labels: ArrayLike<number>, r: number, classes: number): number {
