@@ -91,6 +91,7 @@ describe('Model layout (weights-format.md)', () => {
     expect(Model.create(mlp(), { params: new Float64Array(59) }).dtype).toBe('float64');
     expect(() => Model.create(mlp(), { params: new Float32Array(58) })).toThrow('parameter vector has 58 values, the model needs 59');
     expect(() => Model.create(mlp(), { params: new Float32Array(59), dtype: 'float64' })).toThrow(/Float32Array/);
+    expect(() => Model.create(mlp({ output: 'identity', loss: 'cross-entropy' }))).toThrow(/cross-entropy needs probabilities/);
   });
 });
 
