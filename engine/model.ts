@@ -14,8 +14,6 @@ import { applyOutput, lossSum, outputDelta } from './loss.ts';
 import { Rng } from './rng.ts';
 import { type LeNet5Spec, type MlpSpec, type ModelSpec, inputSize, outputLossPairingError } from './spec.ts';
 
-export type { DType, Floats } from './kernels.ts';
-
 export interface TensorInfo { name: string; shape: number[]; offset: number; size: number }
 export interface ShardResult { lossSum: number; correct: number }
 export interface LayerStats { name: string; activationMean: number; activationStd: number; gradNorm: number }
