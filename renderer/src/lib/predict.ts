@@ -6,7 +6,7 @@ import { mnistStyle, pad, resizeArea, type Gray } from './digit.ts';
  * A drawing as one input row for a model of `inputSize` numbers trained on `height` x `width`
  * images whose brightest pixel value is `scale` (255 for 8-bit pixels).
  */
-export function digitInput(ink: Gray, height: number, width: number, inputSize: number, scale: number): Float32Array {
+export function digitInput(ink: Gray, height: number, width: number, inputSize: number, scale: number): Float32Array<ArrayBuffer> {
   let digit = mnistStyle(ink, 28, 20);
   if (height !== 28 || width !== 28) digit = resizeArea(digit, width, height);
   if (inputSize > width * height) {
