@@ -12,12 +12,7 @@ const HiddenActivationSchema = oneOf(['sigmoid', 'tanh', 'relu']);
 const ConvActivationSchema = oneOf(['relu', 'sigmoid', 'tanh', 'scaled-tanh']);
 const OutputFnSchema = oneOf(['softmax', 'sigmoid', 'identity']);
 const LossKindSchema = oneOf(['cross-entropy', 'l2']);
-const ClassesSchema = v.pipe(
-  v.number('expected an integer >= 2'),
-  v.integer('expected an integer >= 2'),
-  v.minValue(2, 'expected an integer >= 2'),
-  v.maxValue(MAX_WIDTH, `expected at most ${MAX_WIDTH}`),
-);
+const ClassesSchema = integerIn(2, MAX_WIDTH);
 
 // Strict objects: a misspelt field ("activaton") is an error, not a silently used default.
 const MlpSpecObject = v.strictObject({
