@@ -123,7 +123,7 @@ export class Model {
   layerStats(): LayerStats[] {
     return this.stages().map(({ layer, index, output }) => {
       const n = this.lastRows * size(layer.outShape);
-      const act = this.outputs[output] ?? floats(this.dtype, 0);
+      const act = this.outputs[output]; // n = 0 (nothing read) before the first forward
       let sum = 0, sq = 0;
       for (let i = 0; i < n; i++) { sum += act[i]; sq += act[i] * act[i]; }
       const mean = n ? sum / n : 0;

@@ -373,6 +373,7 @@ describe('layerStats and featureMaps', () => {
     // the pooling stages of the modern net have no parameters
     const modern = Model.create(lenet());
     modern.init(1);
+    expect(modern.layerStats().every((s) => s.activationMean === 0 && s.activationStd === 0 && s.gradNorm === 0)).toBe(true); // before any forward
     modern.gradSum(Float32Array.from(x), [3], 1);
     expect(modern.layerStats().filter((s) => s.gradNorm === 0).map((s) => s.name)).toEqual(['s2', 's4']);
   });
