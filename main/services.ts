@@ -266,7 +266,7 @@ export class Services {
         const p = preview(this.dataset, payload?.count);
         return {
           classCounts: p.classCounts,
-          ...(p.rows && { rows: p.rows, labels: Array.from(this.dataset.labels.subarray(0, p.rows.length)) }),
+          ...(p.rows && { rows: p.rows, labels: p.labels }),
           ...(p.images && { images: p.images.map((im) => ({ width: im.width, height: im.height, label: im.label, pixels: im.pixels.buffer })) }),
         };
       },
