@@ -24,7 +24,7 @@ import {
   type RequestName,
   type TensorData,
 } from './api/contract.ts';
-import { applyNormalization, BUILTINS, loadDataset, prepareDataset, preview, summarize, type Dataset, type Prepared } from './datasets/index.ts';
+import { applyNormalization, BUILTINS, featureSize, loadDataset, prepareDataset, preview, summarize, type Dataset, type Prepared } from './datasets/index.ts';
 import { TrainingSession, type SessionState, type TrainerEvent } from './trainer/index.ts';
 
 /** What only a host can do. The browser host has neither: its renderer uses drop, pickers and downloads. */
@@ -89,7 +89,7 @@ function modelInfo(spec: ModelSpec, source: ModelInfo['source'], labels: string[
 /** The spec with the dataset's input size and class count (the model follows the data). */
 function fitSpec(spec: ModelSpec, ds: Dataset): ModelSpec {
   const classes = ds.classNames.length;
-  if (spec.type === 'mlp') return { ...spec, inputs: ds.shape.reduce((a, b) => a * b, 1), classes };
+  if (spec.type === 'mlp') return { ...spec, inputs: featureSize(ds), classes };
   return { ...spec, classes };
 }
 
@@ -139,7 +139,6 @@ export class Services {
   private get state(): SessionState {
     return this.session?.state ?? 'idle';
   }
-
 
   private preparedInfo(): PreparedInfo | null {
     const p = this.prepared;
@@ -225,7 +224,7 @@ export class Services {
     const p = this.requirePrepared(action);
     const ds = p.data.validation ?? p.data.train;
     if (index >= ds.rows) throw new InputError(`${action}: index ${index} is out of range; the ${p.data.validation ? 'validation' : 'training'} split has ${ds.rows} rows`);
-    const size = ds.features.length / ds.rows;
+    const size = featureSize(ds);
     return { ds, x: ds.features.slice(index * size, (index + 1) * size), label: ds.labels[index] };
   }
 

@@ -3,7 +3,7 @@
 import { InputError } from '../../engine/errors.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import type { Normalization } from '../../engine/weights.ts';
-import { applyNormalization, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
+import { applyNormalization, featureSize, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
 
 /** The options that say how a dataset file is read: train, eval, predict and inspect take them. */
 export const DATASET_OPTIONS = { 'label-column': { type: 'string' }, image: { type: 'boolean' } } as const;
@@ -23,7 +23,7 @@ export function completeSpec(value: unknown, source: string, ds: Dataset, preset
   const fill = (key: string, v: unknown) => {
     if (preset || spec[key] === undefined) spec[key] = v;
   };
-  if (spec.type === 'mlp') fill('inputs', ds.shape.reduce((a, b) => a * b, 1));
+  if (spec.type === 'mlp') fill('inputs', featureSize(ds));
   if (spec.type === 'lenet5' && spec.inputShape === undefined) spec.inputShape = [1, 32, 32];
   fill('classes', ds.classNames.length);
   return parseSpec(spec, source);
