@@ -1,16 +1,7 @@
-// What the UI and `inspect` show of a dataset: counts, ranges, the first rows or images.
+// What the UI and `inspect` show of a dataset: counts, ranges, the first rows or images. The
+// summary's type is the contract's (it crosses to the renderer as is).
+import type { DatasetSummary } from '../api/contract.ts';
 import { classCounts, featureSize, type Dataset } from './dataset.ts';
-
-export interface DatasetSummary {
-  name: string;
-  kind: 'tabular' | 'image';
-  rows: number;
-  shape: number[];
-  classNames: string[];
-  classCounts: number[];
-  featureMin: number[];
-  featureMax: number[];
-}
 
 export interface PreviewImage {
   width: number;
