@@ -65,9 +65,7 @@ const HIDDEN = /^\.|^(Thumbs\.db|desktop\.ini)$/i;
  * An IDX file brings its partner from the same folder (images <-> labels).
  */
 export async function filesFromPath(path: string, maxBytes: number): Promise<DroppedFile[]> {
-  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DatasetError(e.code === 'ENOENT' ? `${path}: no such file or folder` : `${path}: cannot read it (${e.code ?? e.message})`);
-  });
+  const info = await fs(path, () => stat(path));
   if (info.isFile()) {
     const partner = idxPartner(basename(path));
     const paths = [path];
@@ -110,7 +108,8 @@ async function fs<T>(path: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (e) {
-    throw new DatasetError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DatasetError(code === 'ENOENT' ? `${path}: no such file or folder` : `${path}: cannot read it (${code ?? (e as Error).message})`);
   }
 }
 

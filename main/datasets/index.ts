@@ -38,10 +38,10 @@ export interface LoadOptions {
 export async function loadDataset(source: DatasetSource, options: LoadOptions = {}): Promise<Dataset> {
   if ('builtin' in source) return loadBuiltin(source);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if ('path' in source) return loadFiles(await filesFromPath(source.path, maxBytes), source.path, options);
+  if ('path' in source) return loadFiles(await filesFromPath(source.path, maxBytes), source.path, maxBytes, options);
   if (source.files.length === 0) throw new DatasetError('nothing was dropped');
   const files = source.files;
-  return loadFiles(files, folderName(files) ?? (files.length === 1 ? files[0].name : `${files.length} dropped files`), options);
+  return loadFiles(files, folderName(files) ?? (files.length === 1 ? files[0].name : `${files.length} dropped files`), maxBytes, options);
 }
 
 /** A command-line `--dataset` value: a built-in's name, else a path. */
@@ -56,12 +56,11 @@ function folderName(files: DroppedFile[]): string | null {
   return first && first.length > 1 ? first[0] : null;
 }
 
-async function loadFiles(files: DroppedFile[], source: string, options: LoadOptions): Promise<Dataset> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+async function loadFiles(files: DroppedFile[], source: string, maxBytes: number, options: LoadOptions): Promise<Dataset> {
   let total = 0;
   for (const file of files) {
-    checkSize(bytesOf(file).length, file.relativePath ?? file.name, maxBytes);
-    total += bytesOf(file).length;
+    checkSize(file.bytes.byteLength, file.relativePath ?? file.name, maxBytes);
+    total += file.bytes.byteLength;
   }
   checkSize(total, source, maxBytes);
 
