@@ -3,7 +3,7 @@
 import { Rng } from '../../engine/rng.ts';
 import type { ModelSpec } from '../../engine/spec.ts';
 import type { Normalization } from '../../engine/weights.ts';
-import { DatasetError, featureSize, quote, sharedFloats, sharedInts, type Dataset } from './dataset.ts';
+import { classCounts, DatasetError, featureSize, quote, sharedFloats, sharedInts, type Dataset } from './dataset.ts';
 
 export type { Normalization };
 
@@ -82,8 +82,7 @@ function paddedSide(ds: Dataset, spec: ModelSpec | undefined): number {
 export function matchClasses(ds: Dataset, classNames: string[], against: string): Dataset {
   if (ds.classNames.every((name, c) => classNames[c] === name)) return ds;
   const map = ds.classNames.map((name) => classNames.indexOf(name));
-  const counts = new Array<number>(ds.classNames.length).fill(0);
-  for (let i = 0; i < ds.rows; i++) counts[ds.labels[i]]++;
+  const counts = classCounts(ds.labels, ds.classNames.length);
   const unknown = map.findIndex((c, i) => c < 0 && counts[i] > 0);
   if (unknown >= 0) throw new DatasetError(`${ds.name}: class ${quote(ds.classNames[unknown])} does not occur in ${against}`);
   const labels = sharedInts(ds.rows);
