@@ -1,4 +1,4 @@
-// Small formatters shared by the status bar, tables and charts.
+// Small formatters shared by the status bar, tables and charts, and the number fields' parser.
 
 /** Seconds as m:ss or h:mm:ss; "—" when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
@@ -23,6 +23,12 @@ export function formatNumber(x: number | null | undefined): string {
   if (x == null || !Number.isFinite(x)) return '—';
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toPrecision(4).replace(/\.?0+$/, '');
+}
+
+/** A number field's text as a whole number within [min, max]; `fallback` (the value it had) when not a number. */
+export function clampInteger(text: string, min: number, max: number, fallback: number): number {
+  const n = Math.floor(Number(text));
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
 }
 
 /** The text to show for a failed request: the services' messages are written for the user. */

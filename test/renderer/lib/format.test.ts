@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, formatNumber, formatPercent } from '../../../renderer/src/lib/format.ts';
+import { clampInteger, formatCount, formatDuration, formatNumber, formatPercent } from '../../../renderer/src/lib/format.ts';
 import { gridRows, paddedRange } from '../../../renderer/src/lib/grid.ts';
 import { boundaryRgba, signedToRgba } from '../../../renderer/src/lib/colors.ts';
 
@@ -13,6 +13,13 @@ describe('formatters', () => {
     expect(formatNumber(0.5)).toBe('0.5');
     expect(formatNumber(2.3e-9)).toBe('2.30e-9');
     expect(formatNumber(NaN)).toBe('—');
+  });
+
+  it('reads a number field as a whole number within its bounds, keeping the old value for non-numbers', () => {
+    expect(clampInteger('12.7', 1, 100, 5)).toBe(12);
+    expect(clampInteger('-3', 0, 100, 5)).toBe(0);
+    expect(clampInteger('1e9', 0, 4096, 5)).toBe(4096);
+    expect(clampInteger('abc', 0, 100, 5)).toBe(5);
   });
 });
 
