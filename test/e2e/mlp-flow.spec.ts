@@ -48,6 +48,11 @@ test('MLP: CSV drop, sigmoid + L2, two epochs, export, re-import, same predictio
   const [epoch2, epoch1] = (await app.getByTestId('epoch-table').locator('.train-loss').allTextContents()).map(Number); // latest first
   expect(epoch2).toBeLessThan(epoch1);
   await expect(app.getByTestId('confusion-matrix')).toBeVisible();
+  // per epoch: the charts are rebuilt with the epoch's lines (uPlot's legend names them)
+  await app.getByRole('radio', { name: 'per epoch' }).check();
+  await expect(curves.locator('.u-legend').first()).toHaveText('trainvalidation');
+  await app.getByRole('radio', { name: 'per step' }).check();
+  await expect(curves.locator('.u-legend').first()).toContainText('running mean');
   // the decision boundary: "left" (class 0, blue) on the left of the plane, "right" (orange) on the
   // right; sampled in the plot's margin (a tenth of the range on each side), where no point is drawn
   const rgb = (fx: number, fy: number) =>
