@@ -1,12 +1,11 @@
 // The gradient-check panel verifies backprop against finite differences for the current model.
 import { test, expect } from './fixtures.ts';
-import { screenshot } from './ui.ts';
+import { screenshot, setNumber } from './ui.ts';
 
 test('the gradient check shows every tensor below 1e-6', async ({ app, consoleErrors }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist');
   // a small, non-default model: tanh hidden layers, sigmoid outputs with binary cross-entropy
-  await app.getByLabel('Hidden layer 1 width', { exact: true }).fill('16');
-  await app.getByLabel('Hidden layer 1 width', { exact: true }).press('Tab');
+  await setNumber(app, 'Hidden layer 1 width', 16);
   await app.getByLabel('Activation').selectOption('tanh');
   await app.getByLabel('Output and loss').selectOption({ label: 'sigmoid + binary cross-entropy' });
 
