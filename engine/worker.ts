@@ -1,12 +1,13 @@
 // The Piscina worker entry of the trainer (main/trainer): the one engine file that may use Node.
 //
 // Everything big is shared, never copied per task: the training and validation sets, the shuffled
-// order and the parameter vector live in SharedArrayBuffers that each worker receives once, in
+// order and the parameter vectors live in SharedArrayBuffers that each worker receives once, in
 // `workerData`, when the pool starts it. A task names rows (a range of the shuffled order, or of a
 // set) and the parameters' version; the worker writes each shard's gradient SUM into that shard's
 // slot of a shared buffer, waits until every task of the step has (a barrier), then reduces and
-// updates one slice of the parameter vector; it returns the shards' loss sums, its correct count and
-// whether its slice stayed finite. The main thread only checks those and commits the staged update.
+// updates one slice of the parameter vector into the next version's copy; it returns the shards'
+// loss sums, its correct count and whether its slice stayed finite. The main thread only checks
+// those and commits the update by bumping the version.
 import { workerData } from 'node:worker_threads';
 import { installWasmKernels } from './kernels-wasm.ts';
 import { Model } from './model.ts';
@@ -20,14 +21,15 @@ export interface SharedSet {
 
 export interface WorkerData {
   spec: ModelSpec;
-  params: Float32Array; // written by the main thread only between steps
-  version: Int32Array; // [0]: the version of `params`, bumped by the main thread after each update
+  // Two copies of the parameters and of the optimiser's moment buffers: version v's are [v & 1]. A
+  // step writes its update into the other copy, which the main thread makes current, once every
+  // slice is finite, by bumping the version: a rejected or failed step changes nothing, and a
+  // commit copies nothing.
+  params: [Float32Array, Float32Array];
+  moments: [Float32Array[], Float32Array[]];
+  version: Int32Array; // [0]: the parameters' version, bumped by the main thread after each update
   gradSlots: Float32Array; // slot k holds shard k's gradient sum: slots x parameter count
   grad: Float32Array; // the step's mean gradient
-  moments: Float32Array[]; // the optimiser's buffers, written by the main thread only between steps
-  // The step's update, computed here and copied over params and moments by the main thread once
-  // every slice is finite: a rejected or failed step changes nothing.
-  staged: { params: Float32Array; moments: Float32Array[] };
   barrier: Int32Array; // [0]: the step's tasks done with their shards; [1]: 1 once the main thread gives the round up
   order: Int32Array; // the epoch's shuffled row order of the training set
   train: SharedSet;
@@ -66,8 +68,8 @@ export type ResultOf<T extends Task> = T extends { kind: 'step' } ? StepResult :
 
 const data = workerData as WorkerData;
 if (data.kernels) installWasmKernels(data.kernels);
-let model: Model | undefined;
-let optimizer: Optimizer | undefined; // over the staged moments
+const models: Model[] = []; // [i] over params[i]
+const optimizers: Optimizer[] = []; // [i] over moments[i]
 let batch = new Float32Array(0); // rows gathered from the shuffled order
 let batchLabels = new Int32Array(0);
 
@@ -76,7 +78,7 @@ export default function run(task: Task): TaskResult {
   if (task.version !== current) {
     throw new Error(`stale task: computed for parameter version ${task.version}, the parameters are at ${current}`);
   }
-  model ??= Model.create(data.spec, { params: data.params });
+  const model = (models[current & 1] ??= Model.create(data.spec, { params: data.params[current & 1] }));
   if (task.kind === 'eval') return evaluate(model, task);
   const shards = gradient(model, task);
   waitForAllSlots(task.tasks);
@@ -95,21 +97,24 @@ function waitForAllSlots(tasks: number): void {
 }
 
 /** The slice's mean gradient (shard sums added in shard order, so any slicing gives the same
- *  values), then its update into the staging buffers. */
+ *  values), then its update into the next version's parameters and moments. */
 function update(task: Extract<Task, { kind: 'step' }>): { gradFinite: boolean; paramsFinite: boolean } {
-  const { params, grad, gradSlots, moments, staged } = data;
+  const { grad, gradSlots } = data;
   const { from, to } = task;
+  const current = task.version & 1;
+  const next = current ^ 1;
+  const params = data.params[next];
   const size = params.length;
   grad.set(gradSlots.subarray(from, to), from);
   for (let k = 1; k < task.shards; k++) addSlot(grad, gradSlots, k * size, from, to);
   if (!divideFinite(grad, task.rows, from, to)) return { gradFinite: false, paramsFinite: true };
-  staged.params.set(params.subarray(from, to), from);
-  moments.forEach((m, i) => staged.moments[i].set(m.subarray(from, to), from));
-  optimizer ??= createOptimizer(task.optimizer, size, staged.moments);
+  params.set(data.params[current].subarray(from, to), from);
+  data.moments[current].forEach((m, i) => data.moments[next][i].set(m.subarray(from, to), from));
+  const optimizer = (optimizers[next] ??= createOptimizer(task.optimizer, size, data.moments[next]));
   optimizer.config = task.optimizer;
   optimizer.t = task.t;
-  optimizer.update(staged.params, grad, from, to);
-  return { gradFinite: true, paramsFinite: allFinite(staged.params, from, to) };
+  optimizer.update(params, grad, from, to);
+  return { gradFinite: true, paramsFinite: allFinite(params, from, to) };
 }
 
 // The update's passes in small functions, so that the JIT optimises their loops on their own.

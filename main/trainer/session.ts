@@ -6,15 +6,16 @@
 // buffer, waits at a barrier for the other tasks of the step, then takes a fixed slice of the
 // parameter vector, adds the slots in shard order, divides by the batch's row count (so a short
 // last batch is averaged correctly) and stages the optimiser's update of its slice: element-wise
-// arithmetic, so the slicing changes no bit. The main thread commits the staged parameters and
-// moments only when every slice is finite, so a failed or rejected step changes nothing.
+// arithmetic, so the slicing changes no bit. The update goes into a second copy of the parameters
+// and moments, which the main thread makes current (by bumping their version) only when every slice
+// is finite, so a failed or rejected step changes nothing.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../engine/errors.ts';
 import { Model } from '../../engine/model.ts';
-import { bufferCount, createOptimizer, OptimizerConfigSchema, type Optimizer, type OptimizerConfig } from '../../engine/optim.ts';
+import { bufferCount, createOptimizer, OptimizerConfigSchema, type OptimizerConfig } from '../../engine/optim.ts';
 import { Rng } from '../../engine/rng.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import { parseOrThrow } from '../../engine/validate.ts';
@@ -151,8 +152,9 @@ export class TrainingSession {
   private constructor(
     private readonly opts: SessionOptions,
     private readonly config: Required<Omit<TrainConfig, 'limit'>> & { limit: number | null },
-    private readonly model: Model, // over the shared parameters
-    private readonly optimizer: Optimizer,
+    private readonly model: Model, // the architecture: sizes, classes, tensors (its parameters may be stale)
+    private readonly optimizer: OptimizerConfig,
+    private t: number, // the optimiser's steps (Adam's bias correction)
     private readonly rng: Rng,
     private readonly base: Int32Array, // the training rows used, before each epoch's shuffle
     private readonly data: WorkerData,
@@ -196,29 +198,30 @@ export class TrainingSession {
     }
 
     const size = Model.create(spec).size;
-    const sharedParams = shared(Float32Array, size);
-    const model = Model.create(spec, { params: sharedParams });
+    // Version 0 starts in copy 0.
+    const params: WorkerData['params'] = [shared(Float32Array, size), shared(Float32Array, size)];
+    const model = Model.create(spec, { params: params[0] });
     const start = resumed?.params ?? opts.initialParams;
     if (start && start.length !== size) {
       const what = resumed ? `${opts.resumeFrom}: params` : 'initial parameters';
       throw new InputError(`${what}: expected ${size} values for this model, got ${start.length}`);
     }
-    if (start) sharedParams.set(start);
+    if (start) params[0].set(start);
     else model.init(config.seed);
     const moments = () => Array.from({ length: bufferCount(config.optimizer.kind) }, () => shared(Float32Array, size));
-    const optimizer = createOptimizer({ ...config.optimizer }, size, moments());
+    const momentCopies: WorkerData['moments'] = [moments(), moments()];
+    const optimizer = createOptimizer({ ...config.optimizer }, size, momentCopies[0]);
     if (resumed) optimizer.setState(resumed.optimizerState);
 
     const rows = shardRows(spec, config.batchSize);
     const data: WorkerData = {
       spec,
-      params: sharedParams,
+      params,
+      moments: momentCopies,
       version: shared(Int32Array, 1),
       gradSlots: shared(Float32Array, Math.ceil(config.batchSize / rows) * size),
       grad: shared(Float32Array, size),
-      moments: optimizer.buffers,
       barrier: shared(Int32Array, 2),
-      staged: { params: shared(Float32Array, size), moments: moments() },
       order: shared(Int32Array, base.length),
       train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
       validation: validation
@@ -228,7 +231,7 @@ export class TrainingSession {
       kernels: loadKernels(opts.wasmFile === undefined ? DEFAULT_WASM : opts.wasmFile),
     };
     const pool = new ShardPool(opts.workerFile ?? DEFAULT_WORKER, data, config.threads);
-    const session = new TrainingSession(opts, config, model, optimizer, rng, base, data, pool, rows);
+    const session = new TrainingSession(opts, config, model, optimizer.config, optimizer.t, rng, base, data, pool, rows);
     if (resumed) session.restore(resumed);
     return session;
   }
@@ -279,12 +282,17 @@ export class TrainingSession {
   /** Applies from the next step on. */
   setLearningRate(lr: number): void {
     checkLearningRate(lr);
-    this.optimizer.config.lr = lr;
+    this.optimizer.lr = lr;
   }
 
   /** The parameters after the last good step. */
   snapshot(): Float32Array {
-    return this.data.params.slice();
+    return this.params().slice();
+  }
+
+  /** The current version's copy. */
+  private params(): Float32Array {
+    return this.data.params[Atomics.load(this.data.version, 0) & 1];
   }
 
   /** Resolves when the session comes to rest: paused, stopped, finished or failed. */
@@ -296,14 +304,14 @@ export class TrainingSession {
   weightsJson(): string {
     const m = this.lastEpoch;
     const names = this.opts.train.classNames;
-    return weightsToJson(this.model, {
+    return weightsToJson(Model.create(this.config.spec, { params: this.params() }), {
       // Labels name every output; a set with fewer classes than outputs leaves them unnamed.
       ...(names.length === this.model.classes && { labels: names }),
       normalization: this.opts.normalization,
       training: {
         epochs: this.epoch,
         seed: this.config.seed,
-        optimizer: { ...this.optimizer.config },
+        optimizer: { ...this.optimizer },
         ...(m && {
           metrics: {
             trainLoss: m.trainLoss,
@@ -373,9 +381,9 @@ export class TrainingSession {
       this.setState('paused', outcome);
       return false;
     }
-    this.rate.seconds += (performance.now() - began) / 1000;
-    const epochDone = this.position === this.base.length;
     const now = performance.now();
+    this.rate.seconds += (now - began) / 1000;
+    const epochDone = this.position === this.base.length;
     if (forceMetrics || epochDone || now - this.lastEmit >= METRICS_INTERVAL_MS) this.emitMetrics();
     if (epochDone) await this.endEpoch();
     return true;
@@ -390,7 +398,7 @@ export class TrainingSession {
     const shards = Math.ceil(rows / this.shardRows);
     const version = Atomics.load(this.data.version, 0);
     const groups = split(shards, this.pool.threads);
-    const { optimizer, slices } = this;
+    const { optimizer, slices, t } = this;
     const size = this.model.size;
     const { threads } = this.pool;
     // Task i: shard group i and parameter slice i (a small batch may have fewer groups than threads).
@@ -400,7 +408,7 @@ export class TrainingSession {
       return {
         kind: 'step' as const, version, tasks: threads,
         firstSlot: first, shardRows: this.shardRows, start: start + first * this.shardRows, end: Math.min(end, start + last * this.shardRows),
-        from, to, shards, rows, t: optimizer.t + 1, optimizer: { ...optimizer.config },
+        from, to, shards, rows, t: t + 1, optimizer: { ...optimizer },
       };
     }));
     const { lossSum, correct } = sumResults(results);
@@ -410,10 +418,7 @@ export class TrainingSession {
     if (!results.every((r) => r.gradFinite)) return `non-finite gradient at ${where}: ${advice}`;
     // A finite gradient can still overflow the parameters (a huge learning rate).
     if (!results.every((r) => r.paramsFinite)) return `the update at ${where} made the parameters non-finite: ${advice}`;
-    const { params, staged } = this.data;
-    params.set(staged.params);
-    optimizer.buffers.forEach((b, i) => b.set(staged.moments[i]));
-    optimizer.t++;
+    this.t++;
     Atomics.add(this.data.version, 0, 1);
     this.position = end;
     this.stepCount++;
@@ -503,7 +508,7 @@ export class TrainingSession {
       trainAccuracy: this.epochCorrect / seen,
       samplesPerSecond: rate.perSecond,
       etaSeconds: rate.perSecond > 0 ? remaining / rate.perSecond : 0,
-      lr: this.optimizer.config.lr,
+      lr: this.optimizer.lr,
       gradNorms: this.gradNorms(),
     };
   }
@@ -526,7 +531,7 @@ export class TrainingSession {
     if (!dir) return;
     const checkpoint: Checkpoint = {
       spec: this.config.spec,
-      optimizer: { ...this.optimizer.config },
+      optimizer: { ...this.optimizer },
       batchSize: this.config.batchSize,
       seed: this.config.seed,
       limit: this.config.limit,
@@ -538,8 +543,8 @@ export class TrainingSession {
       rngState: this.orderEpoch === this.epoch ? this.epochRngState : this.rng.getState(),
       epochLossSum: this.epochLossSum,
       epochCorrect: this.epochCorrect,
-      params: this.data.params,
-      optimizerState: this.optimizer.getState(),
+      params: this.params(),
+      optimizerState: { t: this.t, buffers: this.data.moments[Atomics.load(this.data.version, 0) & 1] },
     };
     try {
       writeCheckpoint(join(dir, 'checkpoint.json'), checkpoint);
