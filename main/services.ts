@@ -24,7 +24,7 @@ import {
   type RequestName,
   type TensorData,
 } from './api/contract.ts';
-import { applyNormalization, BUILTINS, featureSize, loadDataset, prepareDataset, preview, summarize, type Dataset, type Prepared } from './datasets/index.ts';
+import { applyNormalization, BUILTINS, featureSize, loadDataset, numberedClasses, prepareDataset, preview, summarize, type Dataset, type Prepared } from './datasets/index.ts';
 import { TrainingSession, type SessionState, type TrainerEvent } from './trainer/index.ts';
 
 /** What only a host can do. The browser host has neither: its renderer uses drop, pickers and downloads. */
@@ -383,7 +383,7 @@ export class Services {
           spec: parsed.spec,
           params: parsed.params,
           source: 'import',
-          labels: parsed.labels ?? Array.from({ length: parsed.spec.classes }, (_, i) => String(i)),
+          labels: parsed.labels ?? numberedClasses(parsed.spec.classes),
           normalization: parsed.normalization ?? null,
         };
         const info = this.currentModelInfo()!;

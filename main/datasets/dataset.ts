@@ -69,7 +69,7 @@ export function classIndices(
       labels[i] = v;
       if (v > max) max = v;
     }
-    const classNames = Array.from({ length: max + 1 }, (_, c) => String(c));
+    const classNames = numberedClasses(max + 1);
     requireTwoClasses(labels, classNames, source);
     return { labels, classNames };
   }
@@ -81,6 +81,12 @@ export function classIndices(
   for (let i = 0; i < n; i++) labels[i] = index.get(String(values[i]))!;
   requireTwoClasses(labels, classNames, source);
   return { labels, classNames };
+}
+
+/** The names of classes known only by index ("0", "1", ...): numeric labels' classes, and a weights
+ *  file's without labels, so that matching classes by name pairs them up. */
+export function numberedClasses(count: number): string[] {
+  return Array.from({ length: count }, (_, c) => String(c));
 }
 
 function isNumber(v: string | number): boolean {

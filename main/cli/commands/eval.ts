@@ -1,6 +1,7 @@
 // `eval`: a weights file's loss, accuracy and confusion matrix on a dataset.
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
+import { numberedClasses } from '../../datasets/index.ts';
 import { noPositionals, readText, required, writeText } from '../args.ts';
 import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
@@ -33,7 +34,7 @@ ${DATASET_USAGE}
       lossSum += r.lossSum;
       correct += r.correct;
     }
-    const names = weights.labels ?? Array.from({ length: model.classes }, (_, c) => String(c));
+    const names = weights.labels ?? numberedClasses(model.classes);
     const confusion = names.map(() => new Array<number>(names.length).fill(0));
     for (let i = 0; i < ds.rows; i++) confusion[ds.labels[i]][predictions[i]]++;
     const perClassAccuracy = confusion.map((row, c) => row[c] / Math.max(1, row.reduce((a, b) => a + b, 0)));

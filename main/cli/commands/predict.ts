@@ -4,7 +4,7 @@ import { InputError } from '../../../engine/errors.ts';
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
 import type { ModelSpec } from '../../../engine/spec.ts';
-import { decodeImage, isImageName, type Dataset } from '../../datasets/index.ts';
+import { decodeImage, isImageName, numberedClasses, type Dataset } from '../../datasets/index.ts';
 import { noPositionals, readBytes, readText, required } from '../args.ts';
 import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
@@ -28,7 +28,7 @@ ${DATASET_USAGE}`,
     const input = required(values, 'input', 'predict');
     const weights = parseWeights(readText(weightsPath, '--weights'), weightsPath);
     const model = Model.create(weights.spec, { params: weights.params });
-    const names = weights.labels ?? Array.from({ length: model.classes }, (_, c) => String(c));
+    const names = weights.labels ?? numberedClasses(model.classes);
     const image = isImageName(input);
     const unlabelled = image || (/\.(csv|tsv|txt)$/i.test(input) && values['label-column'] === undefined);
     const raw = image ? imageRow(input, weights.spec, model.inputSize, names)
