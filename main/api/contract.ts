@@ -47,7 +47,7 @@ export const DatasetSourceSchema = v.variant('kind', [
 export const LoadOptionsSchema = v.strictObject({
   // A header name or a column number counted from 1, as the datasets' error messages count columns.
   labelColumn: v.optional(v.union([text(1024), integerIn(1, 1_000_000)], 'expected a column name or a column number from 1')),
-  image: v.optional(v.boolean('expected true or false')), // CSV columns are an image's pixels
+  image: v.optional(v.boolean('expected true or false')), // CSV or JSON features are an image's pixels
 });
 
 const DatasetSummarySchema = v.object({

@@ -25,7 +25,7 @@ export interface LoadOptions {
   labelColumn?: string | number;
   /** CSV: the first row is (true) or is not (false) a header; detected when not given. */
   header?: boolean;
-  /** CSV: the feature columns are a square grayscale image (784 -> 1x28x28, 1024 -> 1x32x32). */
+  /** CSV and JSON: the features are a square grayscale image (784 -> 1x28x28, 1024 -> 1x32x32). */
   image?: boolean;
   /** Image folders: the side images are resized to. Default 28 (LeNet-5's 32 comes from padding). */
   imageSize?: number;
