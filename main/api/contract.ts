@@ -14,7 +14,7 @@ import { integerIn, oneOf } from '../../engine/validate.ts';
 // ---------------------------------------------------------------- building blocks
 
 /** Checked by tag, not instanceof: a buffer may come from another realm (preload, IPC). */
-export const Bytes = v.custom<ArrayBuffer>((x) => Object.prototype.toString.call(x) === '[object ArrayBuffer]', 'expected an ArrayBuffer');
+const Bytes = v.custom<ArrayBuffer>((x) => Object.prototype.toString.call(x) === '[object ArrayBuffer]', 'expected an ArrayBuffer');
 
 const MAX_FILES = 200_000; // an image folder of all MNIST digits is 70,000 files
 const MAX_TEXT = 512 * 1024 * 1024; // a weights file of the largest MLP the spec allows
@@ -22,7 +22,7 @@ const text = (max: number) => v.pipe(v.string('expected a string'), v.maxLength(
 const seed = integerIn(0, 2 ** 32 - 1);
 const none = v.undefined('expected no payload');
 
-export const DroppedFileSchema = v.strictObject({
+const DroppedFileSchema = v.strictObject({
   name: text(1024),
   relativePath: v.optional(text(4096)), // "digits/3/a.png" for a file inside a dropped folder
   bytes: Bytes,
@@ -32,7 +32,7 @@ export const BUILTIN_NAMES = ['mnist', 'iris', 'circle', 'xor', 'blobs', 'spiral
 
 /** Where a dataset comes from. A path never comes from the renderer: 'dialog' asks the host to
  *  show its native open dialog (Electron only), so a compromised page cannot read arbitrary files. */
-export const DatasetSourceSchema = v.variant('kind', [
+const DatasetSourceSchema = v.variant('kind', [
   v.strictObject({
     kind: v.literal('builtin'),
     name: oneOf(BUILTIN_NAMES),
@@ -44,7 +44,7 @@ export const DatasetSourceSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('dialog'), pick: oneOf(['file', 'folder']) }),
 ], 'expected a source with "kind" "builtin", "files" or "dialog"');
 
-export const LoadOptionsSchema = v.strictObject({
+const LoadOptionsSchema = v.strictObject({
   // A header name or a column number counted from 1, as the datasets' error messages count columns.
   labelColumn: v.optional(v.union([text(1024), integerIn(1, 1_000_000)], 'expected a column name or a column number from 1')),
   image: v.optional(v.boolean('expected true or false')), // CSV or JSON features are an image's pixels
@@ -72,7 +72,7 @@ const ModelInfoSchema = v.object({
 });
 export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 
-export const SESSION_STATES = ['idle', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
+const SESSION_STATES = ['idle', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
 
 const StepMetricsSchema = v.object({
   step: v.number(), epoch: v.number(), epochs: v.number(), stepsPerEpoch: v.number(), samplesSeen: v.number(),

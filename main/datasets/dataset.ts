@@ -21,7 +21,7 @@ export interface Dataset {
 /** A problem with a dataset file: one line, "<file>: row 12, column 3: expected a number, got "abc"". */
 export class DatasetError extends InputError {}
 
-export const MAX_CLASSES = 65536;
+const MAX_CLASSES = 65536;
 
 export function featureSize(ds: Pick<Dataset, 'shape'>): number {
   return ds.shape.reduce((a, b) => a * b, 1);
@@ -100,7 +100,7 @@ export function classCounts(labels: Int32Array, classes: number): number[] {
 }
 
 /** A classifier learns nothing from one class; say so at load time rather than train a constant. */
-export function requireTwoClasses(labels: Int32Array, classNames: string[], source: string): void {
+function requireTwoClasses(labels: Int32Array, classNames: string[], source: string): void {
   const present = classCounts(labels, classNames.length).flatMap((count, c) => (count > 0 ? [classNames[c]] : []));
   if (present.length < 2) {
     throw new DatasetError(`${source}: every row has the same label ${quote(present[0] ?? '')}; a classifier needs at least two classes`);

@@ -15,7 +15,7 @@ export function bytesOf(file: DroppedFile): Uint8Array {
   return file.bytes instanceof Uint8Array ? file.bytes : new Uint8Array(file.bytes);
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n >= 1 << 30) return `${+(n / (1 << 30)).toFixed(1)} GiB`;
   if (n >= 1 << 20) return `${+(n / (1 << 20)).toFixed(1)} MiB`;
   if (n >= 1 << 10) return `${+(n / (1 << 10)).toFixed(1)} KiB`;
