@@ -15,6 +15,18 @@ export function bytesOf(file: DroppedFile): Uint8Array {
   return file.bytes instanceof Uint8Array ? file.bytes : new Uint8Array(file.bytes);
 }
 
+/** Where a dropped file is, for messages: its path inside a dropped folder, else its name. */
+export function pathOf(file: DroppedFile): string {
+  return file.relativePath ?? file.name;
+}
+
+/** The file's bytes, gunzipped when they are gzip, and its name without the ".gz". */
+export function unpack(file: DroppedFile, maxBytes: number): { bytes: Uint8Array; name: string } {
+  const bytes = bytesOf(file);
+  if (!isGzip(bytes)) return { bytes, name: file.name };
+  return { bytes: gunzip(bytes, pathOf(file), maxBytes), name: file.name.replace(/\.gz$/i, '') };
+}
+
 function formatBytes(n: number): string {
   if (n >= 1 << 30) return `${+(n / (1 << 30)).toFixed(1)} GiB`;
   if (n >= 1 << 20) return `${+(n / (1 << 20)).toFixed(1)} MiB`;

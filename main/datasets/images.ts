@@ -8,7 +8,7 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
-import { bytesOf, type DroppedFile } from './files.ts';
+import { bytesOf, pathOf, type DroppedFile } from './files.ts';
 
 const MAX_PIXELS = 100e6; // larger images would take gigabytes to decode; no dataset needs them
 
@@ -51,10 +51,6 @@ export function decodeImage(bytes: Uint8Array, source: string, size: number, out
   const { width, height, gray } = decodeGray(bytes, source);
   resizeInto(gray, width, height, out, size);
   return out;
-}
-
-function pathOf(file: DroppedFile): string {
-  return file.relativePath ?? file.name;
 }
 
 /** Grayscale 0..255 by ITU-R BT.601 luma, transparent pixels over black (MNIST's background). */

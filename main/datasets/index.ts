@@ -4,7 +4,7 @@
 import { BUILTINS, loadBuiltin, type BuiltinSource } from './builtins.ts';
 import { parseCsv } from './csv.ts';
 import { DatasetError, quote, type Dataset } from './dataset.ts';
-import { assertText, bytesOf, checkSize, DEFAULT_MAX_BYTES, filesFromPath, gunzip, idxKind, idxPairKey, isGzip, type DroppedFile } from './files.ts';
+import { assertText, checkSize, DEFAULT_MAX_BYTES, filesFromPath, idxKind, idxPairKey, pathOf, unpack, type DroppedFile } from './files.ts';
 import { isIdx, parseIdxPair } from './idx.ts';
 import { decodeImageFolder, isImageName } from './images.ts';
 import { parseJsonDataset } from './json.ts';
@@ -59,7 +59,7 @@ function folderName(files: DroppedFile[]): string | null {
 async function loadFiles(files: DroppedFile[], source: string, maxBytes: number, options: LoadOptions): Promise<Dataset> {
   let total = 0;
   for (const file of files) {
-    checkSize(file.bytes.byteLength, file.relativePath ?? file.name, maxBytes);
+    checkSize(file.bytes.byteLength, pathOf(file), maxBytes);
     total += file.bytes.byteLength;
   }
   checkSize(total, source, maxBytes);
@@ -75,13 +75,8 @@ async function loadFiles(files: DroppedFile[], source: string, maxBytes: number,
 }
 
 async function loadFile(file: DroppedFile, options: LoadOptions, maxBytes: number): Promise<Dataset> {
-  const source = file.relativePath ?? file.name;
-  let bytes = bytesOf(file);
-  let name = file.name;
-  if (isGzip(bytes)) {
-    bytes = gunzip(bytes, source, maxBytes);
-    name = name.replace(/\.gz$/i, '');
-  }
+  const source = pathOf(file);
+  const { bytes, name } = unpack(file, maxBytes);
   if (bytes.length === 0) throw new DatasetError(`${source}: empty file`);
   if (isIdx(bytes)) {
     throw new DatasetError(`${source}: an IDX file needs its partner (images with labels): load both files, or their folder`);
@@ -113,16 +108,9 @@ function loadIdx(files: DroppedFile[], source: string, maxBytes: number): Datase
     }
     const lone = files[0];
     const missing = idxKind(lone.name) === 'images' ? 'labels (*-labels-idx1-ubyte)' : 'images (*-images-idx3-ubyte)';
-    throw new DatasetError(`${lone.relativePath ?? lone.name}: no matching IDX ${missing} file next to it; load both files, or their folder`);
+    throw new DatasetError(`${pathOf(lone)}: no matching IDX ${missing} file next to it; load both files, or their folder`);
   }
-  const unpack = (file: DroppedFile) => {
-    const bytes = bytesOf(file);
-    return isGzip(bytes) ? gunzip(bytes, file.relativePath ?? file.name, maxBytes) : bytes;
-  };
   const { images, labels } = chosen as { images: DroppedFile; labels: DroppedFile };
-  return parseIdxPair(
-    { bytes: unpack(images), source: images.relativePath ?? images.name },
-    { bytes: unpack(labels), source: labels.relativePath ?? labels.name },
-    images.name.replace(/\.gz$/i, ''),
-  );
+  const [imageFile, labelFile] = [unpack(images, maxBytes), unpack(labels, maxBytes)];
+  return parseIdxPair({ bytes: imageFile.bytes, source: pathOf(images) }, { bytes: labelFile.bytes, source: pathOf(labels) }, imageFile.name);
 }
