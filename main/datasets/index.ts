@@ -2,7 +2,7 @@
 // one Dataset. Loading is pure: it builds new arrays and touches nothing already loaded, so a bad
 // file costs the user nothing but its error message.
 import { BUILTINS, loadBuiltin, type BuiltinSource } from './builtins.ts';
-import { parseCsv } from './csv.ts';
+import { parseCsv, type CsvOptions } from './csv.ts';
 import { DatasetError, quote, type Dataset } from './dataset.ts';
 import { assertText, checkSize, DEFAULT_MAX_BYTES, filesFromPath, idxKind, idxPairKey, pathOf, unpack, type DroppedFile } from './files.ts';
 import { isIdx, parseIdxPair } from './idx.ts';
@@ -20,13 +20,8 @@ export type DatasetSource =
   | { path: string } // a file or folder on disk (CLI, Electron open dialog)
   | { files: DroppedFile[] }; // drag and drop, in both hosts
 
-export interface LoadOptions {
-  /** CSV: the label column, a header name or a 1-based column number. Default: the last column. */
-  labelColumn?: string | number;
-  /** CSV: the first row is (true) or is not (false) a header; detected when not given. */
-  header?: boolean;
-  /** CSV and JSON: the features are a square grayscale image (784 -> 1x28x28, 1024 -> 1x32x32). */
-  image?: boolean;
+/** The CSV reader's options (labelColumn, header; image, which JSON takes too), and: */
+export interface LoadOptions extends CsvOptions {
   /** Image folders: the side images are resized to. Default 28 (LeNet-5's 32 comes from padding). */
   imageSize?: number;
   /** Largest file (or folder total, or uncompressed size) accepted. Default 1 GiB. */
