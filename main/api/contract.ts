@@ -73,6 +73,7 @@ const ModelInfoSchema = v.object({
 export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 
 const SESSION_STATES = ['idle', 'running', 'paused', 'stopped', 'finished', 'failed'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
 
 const StepMetricsSchema = v.object({
   step: v.number(), epoch: v.number(), epochs: v.number(), stepsPerEpoch: v.number(), samplesSeen: v.number(),
@@ -107,7 +108,7 @@ export interface PreparedInfo {
   model: ModelInfo;
 }
 export interface Status {
-  state: (typeof SESSION_STATES)[number];
+  state: SessionState;
   dataset: DatasetSummary | null;
   prepared: PreparedInfo | null;
   model: ModelInfo | null;

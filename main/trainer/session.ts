@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../engine/errors.ts';
+import { confusionMatrix } from '../../engine/metrics.ts';
 import { Model } from '../../engine/model.ts';
 import { bufferCount, createOptimizer, OptimizerConfigSchema, type OptimizerConfig } from '../../engine/optim.ts';
 import { Rng } from '../../engine/rng.ts';
@@ -21,6 +22,7 @@ import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import { parseOrThrow } from '../../engine/validate.ts';
 import { weightsToJson, type Normalization } from '../../engine/weights.ts';
 import type { ShardsResult, WorkerData } from '../../engine/worker.ts';
+import type { SessionState } from '../api/contract.ts';
 import type { Dataset } from '../datasets/index.ts';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { ShardPool, WorkerFailure } from './pool.ts';
@@ -36,7 +38,8 @@ export interface TrainConfig {
   limit?: number; // train on the first `limit` rows of a seeded shuffle of the training set
 }
 
-export type SessionState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+// The states are the API contract's: a session's state crosses to the renderer as is.
+export type { SessionState };
 
 export interface StepMetrics {
   step: number; // steps done in the whole run
@@ -444,13 +447,7 @@ export class TrainingSession {
     // Without a validation set the confusion matrix comes from the rows trained on, in this epoch's order.
     const confusionSet = val ?? (await this.evaluate('train', this.base.length));
     const label = validation ? (i: number) => validation.labels[i] : (i: number) => train.labels[this.data.order[i]];
-    const classes = this.model.classes;
-    const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-    for (let i = 0; i < confusionSet.rows; i++) confusion[label(i)][this.data.predictions[i]]++;
-    const perClassAccuracy = confusion.map((row, c) => {
-      const total = row.reduce((a, b) => a + b, 0);
-      return total === 0 ? 0 : row[c] / total;
-    });
+    const { confusion, perClassAccuracy } = confusionMatrix(this.model.classes, confusionSet.rows, label, this.data.predictions);
     this.lastEpoch = {
       epoch: this.epoch + 1,
       trainLoss: this.epochLossSum / seen,

@@ -1,4 +1,5 @@
 // `eval`: a weights file's loss, accuracy and confusion matrix on a dataset.
+import { confusionMatrix } from '../../../engine/metrics.ts';
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
 import { numberedClasses } from '../../datasets/index.ts';
@@ -35,9 +36,7 @@ ${DATASET_USAGE}
       correct += r.correct;
     }
     const names = weights.labels ?? numberedClasses(model.classes);
-    const confusion = names.map(() => new Array<number>(names.length).fill(0));
-    for (let i = 0; i < ds.rows; i++) confusion[ds.labels[i]][predictions[i]]++;
-    const perClassAccuracy = confusion.map((row, c) => row[c] / Math.max(1, row.reduce((a, b) => a + b, 0)));
+    const { confusion, perClassAccuracy } = confusionMatrix(names.length, ds.rows, (i) => ds.labels[i], predictions);
     const result = { rows: ds.rows, loss: lossSum / ds.rows, accuracy: correct / ds.rows, confusion, perClassAccuracy };
 
     console.log(`${ds.name}: ${ds.rows} rows, loss ${result.loss.toFixed(4)}, accuracy ${(100 * result.accuracy).toFixed(2)}%`);
