@@ -11,6 +11,7 @@ import wasmFile from '../../engine/wasm/kernels.wasm?asset';
 import workerFile from '../../engine/worker.ts?modulePath';
 import { IPC_EVENT, IPC_REQUEST, type EventName, type EventPayload } from '../api/contract.ts';
 import { Services } from '../services.ts';
+import { InputError } from '../../engine/errors.ts';
 import { handleIpcRequest } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { endNotice, runProgress } from './progress.ts';
@@ -59,7 +60,10 @@ const services = new Services({
       const options = { title: 'Export Weights', defaultPath: join(app.getPath('documents'), fileName), filters: [{ name: 'Weights', extensions: ['json'] }] };
       const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       if (r.canceled || !r.filePath) return null;
-      await writeFile(r.filePath, text);
+      // A disk full or a read-only folder is the user's to fix: say which file, not "internal error".
+      await writeFile(r.filePath, text).catch((e: NodeJS.ErrnoException) => {
+        throw new InputError(`${r.filePath}: cannot write the weights file: ${e.code ?? e.message}`);
+      });
       return r.filePath;
     },
   },
