@@ -24,7 +24,10 @@ import {
   type RequestName,
   type TensorData,
 } from './api/contract.ts';
-import { applyNormalization, BUILTINS, featureSize, loadDataset, numberedClasses, prepareDataset, preview, summarize, type Dataset, type Prepared } from './datasets/index.ts';
+import {
+  applyNormalization, BUILTINS, featureSize, loadDataset, matchClasses, numberedClasses, prepareDataset, preview, summarize,
+  type Dataset, type Prepared,
+} from './datasets/index.ts';
 import { TrainingSession, type SessionState, type TrainerEvent } from './trainer/index.ts';
 
 /** What only a host can do. The browser host has neither: its renderer uses drop, pickers and downloads. */
@@ -60,7 +63,7 @@ interface PreparedState {
 }
 
 /** Requests that replace state run one at a time; the others (pause, predict, ...) never wait. */
-const EXCLUSIVE = new Set<RequestName>(['loadDataset', 'prepare', 'start', 'reset', 'importWeights']);
+const EXCLUSIVE = new Set<RequestName>(['loadDataset', 'loadValidation', 'clearValidation', 'prepare', 'start', 'reset', 'importWeights']);
 
 const sameSpec = (a: ModelSpec, b: ModelSpec) => JSON.stringify(a) === JSON.stringify(b);
 const bufferOf = (a: Float32Array | Float64Array | Uint8Array): ArrayBuffer =>
@@ -93,9 +96,22 @@ function fitSpec(spec: ModelSpec, ds: Dataset): ModelSpec {
   return { ...spec, classes };
 }
 
+/** A validation set's samples as its file's name and what is wrong would say them. */
+const samplesOf = (ds: Dataset) => (ds.kind === 'tabular' ? `${featureSize(ds)} features per row` : `${ds.shape.join('x')} images`);
+
+/** The validation set with its labels numbered as the training set's classes (matched by name), or
+ *  an InputError naming its file and what does not fit. */
+function fitValidation(validation: Dataset, train: Dataset): Dataset {
+  if (validation.shape.join() !== train.shape.join()) {
+    throw new InputError(`${validation.name}: ${samplesOf(validation)}, but the training set ${train.name} has ${samplesOf(train)}`);
+  }
+  return matchClasses(validation, train.classNames, `the training set ${train.name}`);
+}
+
 export class Services {
   private dataset: Dataset | null = null;
   private datasetSummary: DatasetSummary | null = null; // computed once per load: a pass over all features
+  private validation: Dataset | null = null; // a separate validation set, fitted to `dataset`
   private prepared: PreparedState | null = null;
   private weights: Weights | null = null;
   private session: TrainingSession | null = null;
@@ -140,6 +156,37 @@ export class Services {
     return this.session?.state ?? 'idle';
   }
 
+  /** The dataset's summary, with the validation set's name and rows when there is one. */
+  private summary(): DatasetSummary | null {
+    const v = this.validation;
+    return this.datasetSummary && (v ? { ...this.datasetSummary, validation: { name: v.name, rows: v.rows } } : this.datasetSummary);
+  }
+
+  /** A dataset from a request's source; null when a native dialog was cancelled. */
+  private async read({ source, options }: Payload<'loadDataset'>, action: RequestName): Promise<Dataset | null> {
+    if (source.kind === 'builtin') {
+      const { name, rows, noise, seed } = source;
+      return loadDataset({ builtin: name, rows, noise, seed });
+    }
+    if (source.kind === 'files') return loadDataset({ files: source.files }, options);
+    const { choosePath } = this.options.hooks ?? {};
+    if (!choosePath) throw new InputError(`${action}: the browser has no open dialog; drop the files or use the file picker`);
+    const path = await choosePath(source.pick);
+    return path === null ? null : loadDataset({ path }, options);
+  }
+
+  /** Replaces the data (what was prepared from the old goes with it) and tells the renderer(s). */
+  private async setData(dataset: Dataset, summary: DatasetSummary, validation: Dataset | null): Promise<DatasetSummary> {
+    await this.endSession();
+    this.dataset = dataset;
+    this.datasetSummary = summary;
+    this.validation = validation;
+    this.prepared = null;
+    const current = this.summary()!;
+    this.options.emit('dataset', current);
+    return current;
+  }
+
   private preparedInfo(): PreparedInfo | null {
     const p = this.prepared;
     if (!p || !this.weights) return null;
@@ -168,6 +215,11 @@ export class Services {
   private requireSession(action: string): TrainingSession {
     if (!this.session) throw new InputError(`${action}: no training session; press Start first`);
     return this.session;
+  }
+
+  private requireDataset(action: string): { dataset: Dataset; summary: DatasetSummary } {
+    if (!this.dataset || !this.datasetSummary) throw new InputError(`${action}: no dataset loaded; load the training set first`);
+    return { dataset: this.dataset, summary: this.datasetSummary };
   }
 
   private requirePrepared(action: string): PreparedState {
@@ -231,34 +283,36 @@ export class Services {
   private makeHandlers(): Handlers {
     const { emit, hooks = {} } = this.options;
     return {
-      getStatus: async () => ({ state: this.state, dataset: this.datasetSummary, prepared: this.preparedInfo(), model: this.currentModelInfo() }),
+      getStatus: async () => ({ state: this.state, dataset: this.summary(), prepared: this.preparedInfo(), model: this.currentModelInfo() }),
 
       listBuiltins: async () => BUILTINS.map((b) => ({ ...b })),
 
-      loadDataset: async ({ source, options }: Payload<'loadDataset'>) => {
-        let ds: Dataset;
-        if (source.kind === 'builtin') {
-          const { name, rows, noise, seed } = source;
-          ds = await loadDataset({ builtin: name, rows, noise, seed });
-        } else if (source.kind === 'files') {
-          ds = await loadDataset({ files: source.files }, options);
-        } else {
-          if (!hooks.choosePath) throw new InputError('loadDataset: the browser has no open dialog; drop the files or use the file picker');
-          const path = await hooks.choosePath(source.pick);
-          if (path === null) return null;
-          ds = await loadDataset({ path }, options);
-        }
+      loadDataset: async (payload: Payload<'loadDataset'>) => {
+        const ds = await this.read(payload, 'loadDataset');
+        if (!ds) return null;
         // Loaded without error: only now replace the previous dataset and what depended on it.
-        await this.endSession();
-        this.dataset = ds;
-        this.datasetSummary = summarize(ds);
-        this.prepared = null;
-        const summary = this.datasetSummary;
-        emit('dataset', summary);
-        return summary;
+        let validation: Dataset | null = null;
+        try {
+          validation = this.validation && fitValidation(this.validation, ds);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e; // it does not fit the new dataset: cleared
+        }
+        return this.setData(ds, summarize(ds), validation);
       },
 
-      getDatasetSummary: async () => this.datasetSummary,
+      loadValidation: async (payload: Payload<'loadValidation'>) => {
+        const { dataset, summary } = this.requireDataset('loadValidation'); // stays: loads and prepare run one at a time
+        const ds = await this.read(payload, 'loadValidation');
+        if (!ds) return null;
+        return this.setData(dataset, summary, fitValidation(ds, dataset));
+      },
+
+      clearValidation: async () => {
+        const { dataset, summary } = this.requireDataset('clearValidation');
+        return this.validation ? this.setData(dataset, summary, null) : summary;
+      },
+
+      getDatasetSummary: async () => this.summary(),
 
       preview: async (payload: Payload<'preview'>) => {
         if (!this.dataset) throw new InputError('preview: no dataset loaded');
@@ -273,7 +327,8 @@ export class Services {
       prepare: async ({ spec: requested, valSplit, normalize, seed, keepWeights }: Payload<'prepare'>) => {
         if (!this.dataset) throw new InputError('prepare: no dataset loaded');
         const spec = fitSpec(requested, this.dataset);
-        const data = prepareDataset(this.dataset, { spec, valSplit, normalize, seed });
+        const split = this.validation ? { validation: this.validation } : { valSplit };
+        const data = prepareDataset(this.dataset, { spec, normalize, seed, ...split });
         await this.endSession();
         this.prepared = { data, spec, seed, normalize };
         const keep = keepWeights && this.weights && sameSpec(this.weights.spec, spec);

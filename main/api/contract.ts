@@ -50,6 +50,9 @@ const LoadOptionsSchema = v.strictObject({
   image: v.optional(v.boolean('expected true or false')), // CSV or JSON features are an image's pixels
 });
 
+/** Where a dataset comes from, and how its files are read: loadDataset's and loadValidation's payload. */
+const LoadPayloadSchema = v.strictObject({ source: DatasetSourceSchema, options: v.optional(LoadOptionsSchema) });
+
 const DatasetSummarySchema = v.object({
   name: v.string(),
   kind: v.picklist(['tabular', 'image']),
@@ -59,6 +62,8 @@ const DatasetSummarySchema = v.object({
   classCounts: v.array(v.number()),
   featureMin: v.array(v.number()),
   featureMax: v.array(v.number()),
+  // A separate validation set (loadValidation), which prepare uses instead of a split; absent: none.
+  validation: v.optional(v.object({ name: v.string(), rows: v.number() })),
 });
 export type DatasetSummary = v.InferOutput<typeof DatasetSummarySchema>;
 
@@ -145,16 +150,21 @@ const returns = <R>(): Returns<R> => ({});
 export const requests = {
   getStatus: { payload: none, result: returns<Status>() },
   listBuiltins: { payload: none, result: returns<BuiltinInfo[]>() },
-  /** null when a native dialog was cancelled. Also emits 'dataset'. Keeps the previous dataset on error. */
-  loadDataset: {
-    payload: v.strictObject({ source: DatasetSourceSchema, options: v.optional(LoadOptionsSchema) }),
-    result: returns<DatasetSummary | null>(),
-  },
+  /** null when a native dialog was cancelled. Also emits 'dataset'. Keeps the previous dataset on error.
+   *  A loaded validation set stays when it fits the new dataset (as loadValidation checks), else it is cleared. */
+  loadDataset: { payload: LoadPayloadSchema, result: returns<DatasetSummary | null>() },
+  /** A separate validation set for the current dataset, checked against it (same sample shape, its
+   *  classes among the training set's, matched by name): the dataset's summary with `validation`,
+   *  or null when a native dialog was cancelled. Also emits 'dataset'. Keeps the previous one on error. */
+  loadValidation: { payload: LoadPayloadSchema, result: returns<DatasetSummary | null>() },
+  /** Back to validating on a split of the training set. Emits 'dataset'. */
+  clearValidation: { payload: none, result: returns<DatasetSummary>() },
   getDatasetSummary: { payload: none, result: returns<DatasetSummary | null>() },
   preview: { payload: v.optional(v.strictObject({ count: v.optional(integerIn(1, 1000)) })), result: returns<Preview>() },
   /** Splits and normalises the current dataset for `spec` (inputs and classes are fitted to the
    *  data) and makes fresh weights from `seed` — unless `keepWeights` and the current weights (e.g.
-   *  imported) have the same spec. The same seed drives the split, the initial weights and the shuffle. */
+   *  imported) have the same spec. The same seed drives the split, the initial weights and the shuffle.
+   *  With a validation set loaded, that is the validation data, all the dataset trains, and valSplit is ignored. */
   prepare: {
     payload: v.strictObject({
       spec: ModelSpecSchema,
@@ -212,7 +222,7 @@ export const events = {
   epoch: EpochMetricsSchema,
   state: v.object({ state: v.picklist(SESSION_STATES), message: v.optional(v.string()) }),
   error: v.object({ message: v.string() }), // a failure outside any request (e.g. a worker died)
-  dataset: DatasetSummarySchema, // a dataset was loaded (by the renderer or the menu)
+  dataset: DatasetSummarySchema, // a dataset was loaded (by the renderer or the menu), or its validation set changed
   model: ModelInfoSchema, // the weights were replaced: prepare, reset, import
   command: v.object({ command: v.picklist(MENU_COMMANDS) }), // a Training menu item or its shortcut
 };

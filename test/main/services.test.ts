@@ -255,3 +255,101 @@ describe('a whole session through the services', () => {
     expect(value(await s.call('exportWeights', undefined))).toMatchObject({ delivery: 'cancelled' });
   });
 });
+
+describe('a separate validation set', () => {
+  // Three classes in the training set; the validation file has two of them, so its own class
+  // numbering (b = 0, c = 1) differs from the training set's (a = 0, b = 1, c = 2).
+  const train = { name: 'train.csv', bytes: csvBytes('x1,x2,label\n0,0,a\n1,2,b\n2,4,c\n3,1,a\n4,3,b\n5,5,c\n') };
+  const validation = { name: 'val.csv', bytes: csvBytes('x1,x2,label\n1,1,c\n2,2,b\n6,0,c\n') };
+  const files = (...list: { name: string; bytes: ArrayBuffer }[]) => ({ source: { kind: 'files', files: list } });
+  const prepare = { spec: MLP, valSplit: 0.5, normalize: 'zscore', seed: 1 };
+
+  it('loads, shows in the summary, and replaces the split in prepare: all training rows train', async () => {
+    const { s, emitted } = services();
+    expect(await s.call('loadValidation', files(validation))).toEqual(inputError('loadValidation: no dataset loaded; load the training set first'));
+    value(await s.call('loadDataset', files(train)));
+    const summary = value<{ name: string; rows: number; validation?: unknown }>(await s.call('loadValidation', files(validation)));
+    expect(summary).toMatchObject({ name: 'train.csv', rows: 6, classNames: ['a', 'b', 'c'], validation: { name: 'val.csv', rows: 3 } });
+    expect(emitted.at(-1)).toEqual({ event: 'dataset', payload: summary });
+    expect(v.safeParse(events.dataset, summary).success).toBe(true);
+    expect(value(await s.call('getStatus', undefined))).toMatchObject({ dataset: { validation: { name: 'val.csv', rows: 3 } } });
+
+    // valSplit 0.5 is ignored: the 6 training rows train, the file's 3 rows validate
+    expect(value(await s.call('prepare', prepare))).toMatchObject({ spec: { inputs: 2, classes: 3 }, trainRows: 6, validationRows: 3 });
+    // z-scored with the training rows' statistics (x1 and x2 are both 0..5: mean 2.5, population
+    // std sqrt(17.5 / 6)), labels renumbered to the training set's classes
+    const std = Math.sqrt(17.5 / 6);
+    const rows = [[1, 1, 2], [2, 2, 1], [6, 0, 2]];
+    for (const [i, [x1, x2, label]] of rows.entries()) {
+      const sample = value<{ count: number; label: number; features: ArrayBuffer }>(await s.call('validationSample', { index: i }));
+      expect(sample.count).toBe(3);
+      expect(sample.label).toBe(label);
+      const [z1, z2] = new Float32Array(sample.features);
+      expect(z1).toBeCloseTo((x1 - 2.5) / std, 6);
+      expect(z2).toBeCloseTo((x2 - 2.5) / std, 6);
+    }
+
+    // an epoch's validation metrics are the file's: its 3 rows, by true class (a: 0, b: 1, c: 2)
+    value(await s.call('start', { optimizer: { kind: 'sgd', lr: 0.1 }, batchSize: 2, epochs: 1, threads: 1 }));
+    await expect.poll(() => emitted.some((e) => e.event === 'epoch'), { timeout: 30_000 }).toBe(true);
+    const epoch = emitted.find((e) => e.event === 'epoch')!.payload as { confusion: number[][]; valLoss: number | null };
+    expect(epoch.valLoss).not.toBeNull();
+    expect(epoch.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([0, 1, 2]);
+  });
+
+  it('says which file does not fit and why, and keeps the previous validation set', async () => {
+    const { s } = services();
+    value(await s.call('loadDataset', files(train)));
+    value(await s.call('loadValidation', files(validation)));
+    const cases: [{ name: string; bytes: ArrayBuffer }, string][] = [
+      [{ name: 'wide.csv', bytes: csvBytes('x1,x2,x3,label\n1,1,1,a\n2,2,2,b\n') }, 'wide.csv: 3 features per row, but the training set train.csv has 2 features per row'],
+      [{ name: 'other.csv', bytes: csvBytes('x1,x2,label\n1,1,a\n2,2,d\n') }, 'other.csv: class "d" does not occur in the training set train.csv'],
+      [{ name: 'empty.csv', bytes: csvBytes('') }, 'empty.csv: empty file'],
+      [{ name: 'header.csv', bytes: csvBytes('x1,x2,label\n') }, 'header.csv: a header but no data rows'],
+    ];
+    for (const [file, message] of cases) expect(await s.call('loadValidation', files(file)), file.name).toEqual(inputError(message));
+    expect(await s.call('loadValidation', { source: { kind: 'dialog', pick: 'file' } })).toEqual(inputError(/^loadValidation: the browser has no open dialog/));
+    expect(await s.call('loadValidation', { source: { kind: 'files', files: [] } })).toEqual(inputError('loadValidation: source.files: expected at least one file, got 0'));
+    expect(await s.call('loadValidation', { ...files(validation), extra: 1 })).toEqual(inputError('loadValidation: unexpected field "extra"'));
+    expect(await s.call('clearValidation', {})).toEqual(inputError(/^clearValidation: expected no payload/));
+    expect(value(await s.call('getDatasetSummary', undefined))).toMatchObject({ validation: { name: 'val.csv', rows: 3 } });
+  });
+
+  it('names image shapes that differ', async () => {
+    const { s } = services();
+    const image = { options: { image: true } };
+    value(await s.call('loadDataset', { ...files({ name: 'small.csv', bytes: csvBytes('p1,p2,p3,p4,label\n0,1,2,3,x\n3,2,1,0,y\n') }), ...image }));
+    const nine = { name: 'big.csv', bytes: csvBytes('p1,p2,p3,p4,p5,p6,p7,p8,p9,label\n0,1,2,3,4,5,6,7,8,x\n8,7,6,5,4,3,2,1,0,y\n') };
+    expect(await s.call('loadValidation', { ...files(nine), ...image })).toEqual(inputError('big.csv: 1x3x3 images, but the training set small.csv has 1x2x2 images'));
+  });
+
+  it('stays with a new training set it fits, is cleared by one it does not, and clearing brings back the split', async () => {
+    const { s, emitted } = services();
+    value(await s.call('loadDataset', files(train)));
+    value(await s.call('loadValidation', files(validation)));
+    const again = { name: 'train2.csv', bytes: csvBytes('x1,x2,label\n0,1,a\n1,0,b\n2,2,c\n3,3,a\n') };
+    expect(value(await s.call('loadDataset', files(again)))).toMatchObject({ name: 'train2.csv', validation: { name: 'val.csv', rows: 3 } });
+    expect(value(await s.call('prepare', prepare))).toMatchObject({ trainRows: 4, validationRows: 3 });
+
+    const twoClasses = { name: 'ab.csv', bytes: csvBytes('x1,x2,label\n0,1,a\n1,0,b\n2,2,a\n3,3,b\n') }; // no "c"
+    const loaded = value<object>(await s.call('loadDataset', files(twoClasses)));
+    expect(loaded).toMatchObject({ name: 'ab.csv' });
+    expect(loaded).not.toHaveProperty('validation');
+
+    expect(await s.call('loadValidation', { source: { kind: 'builtin', name: 'iris' } })).toEqual(inputError('iris: 4 features per row, but the training set ab.csv has 2 features per row'));
+    // built-ins are sources too: the same generator with another seed makes a test set
+    value(await s.call('loadDataset', { source: { kind: 'builtin', name: 'xor', rows: 40, seed: 1 } }));
+    const withXor = value<object>(await s.call('loadValidation', { source: { kind: 'builtin', name: 'xor', rows: 20, seed: 2 } }));
+    expect(withXor).toMatchObject({ name: 'xor', rows: 40, validation: { name: 'xor', rows: 20 } });
+    expect(value(await s.call('prepare', prepare))).toMatchObject({ trainRows: 40, validationRows: 20 });
+
+    const events = emitted.filter((e) => e.event === 'dataset').length;
+    const cleared = value<object>(await s.call('clearValidation', undefined));
+    expect(cleared).not.toHaveProperty('validation');
+    expect(emitted.filter((e) => e.event === 'dataset')).toHaveLength(events + 1);
+    expect(value(await s.call('getStatus', undefined))).toMatchObject({ prepared: null }); // prepared with the old validation: gone
+    expect(value(await s.call('prepare', prepare))).toMatchObject({ trainRows: 20, validationRows: 20 }); // the split again: half of each class
+    value(await s.call('clearValidation', undefined)); // nothing to clear: no event
+    expect(emitted.filter((e) => e.event === 'dataset')).toHaveLength(events + 1);
+  });
+});
