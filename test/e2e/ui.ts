@@ -1,14 +1,14 @@
 // Helpers the renderer's flow tests share: drive the app as a user does (labels, buttons, drops).
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** Drops files on the dataset drop zone, as the OS would: a DataTransfer of Files. */
-export async function dropFiles(page: Page, files: { name: string; text: string }[]): Promise<void> {
+/** Drops files on the dataset drop zone (or the one with test id `zone`), as the OS would: a DataTransfer of Files. */
+export async function dropFiles(page: Page, files: { name: string; text: string }[], zone = 'drop-zone'): Promise<void> {
   const dataTransfer = await page.evaluateHandle((list) => {
     const dt = new DataTransfer();
     for (const f of list) dt.items.add(new File([f.text], f.name, { type: 'text/plain' }));
     return dt;
   }, files);
-  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+  await page.getByTestId(zone).dispatchEvent('drop', { dataTransfer });
 }
 
 /** Types into a number field and leaves it, which is when the app takes the value. */

@@ -98,8 +98,12 @@ class TrainingStore {
     this.version++;
   }
 
-  /** Fits the chosen model to the dataset; fresh weights from the seed unless `keepWeights`. */
+  /** Fits the chosen model to the dataset; fresh weights from the seed unless `keepWeights`. The
+   *  services validate on the dataset's validation file when it has one (valSplit is then ignored). */
   async prepare(keepWeights: boolean): Promise<void> {
+    if (dataset.separateValidation && !dataset.summary?.validation) {
+      throw new Error('Validation: drop a validation file in the dataset panel, or choose "split off"');
+    }
     this.prepared = await api.prepare({
       spec: model.spec(dataset.inputs, dataset.classes),
       valSplit: dataset.valSplit,
