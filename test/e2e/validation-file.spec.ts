@@ -23,6 +23,8 @@ test('validation on a separate CSV: its rows validate, all training rows train',
 
   await app.getByRole('radio', { name: 'separate file' }).check();
   await expect(app.getByLabel('Validation split (%)')).toBeDisabled();
+  await app.getByRole('button', { name: 'Start', exact: true }).click(); // no file yet: Start says what is missing
+  await expect(app.getByText('Validation: drop a validation file in the dataset panel, or choose "split off"')).toBeVisible();
   // a file that does not fit: its error, and nothing loaded
   await dropFiles(app, [{ name: 'wide.csv', text: 'a,b,c,side\n1,2,3,left\n4,5,6,right\n' }], 'validation-drop-zone');
   await expect(app.getByTestId('validation-error')).toHaveText('wide.csv: 3 features per row, but the training set train.csv has 2 features per row');
