@@ -11,8 +11,9 @@
 //   B is [K][N], or [N][K] when transB; C is [M][N]. The arrays may be longer than needed; C never
 //   overlaps A or B. All three arrays have the same element type (Float32Array for a float32 kernel).
 //   im2col(x, batch, C, H, W, k, col), col2im(col, batch, C, H, W, k, dx), relu(x, y, n),
-//   reluBackward(y, dy, dx, n), maxPool(x, maps, H, W, n, y, winner): as the functions of those
-//   names below, with the same layouts and results.
+//   reluBackward(y, dy, dx, n), maxPool(x, maps, H, W, n, y, winner), meanOfSlots(...), sgd(...),
+//   momentum(...), adam(...): as the functions of those names below, with the same layouts and
+//   results (the optimisers' within float32 rounding: the TypeScript ones compute in double).
 
 export type DType = 'float32' | 'float64';
 export type Floats = Float32Array | Float64Array;
@@ -27,6 +28,12 @@ export interface Kernels {
   relu(x: Floats, y: Floats, n: number): void;
   reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void;
   maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void;
+  /** As `meanOfSlots`, `sgd`, `momentum` and `adam` below: each returns whether all it wrote is finite. */
+  meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean;
+  sgd(w: Floats, g: Floats, n: number, lr: number, wd: number): boolean;
+  momentum(w: Floats, g: Floats, vel: Float32Array, n: number, lr: number, mu: number, wd: number): boolean;
+  adam(w: Floats, g: Floats, m: Float32Array, s: Float32Array, n: number,
+    lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): boolean;
   /** Optional: a zeroed float32 vector placed where these kernels use it without copying it. */
   floats?(n: number): Float32Array;
 }
@@ -101,6 +108,7 @@ function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number,
 
 export const tsKernels: Kernels = {
   gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, relu: reluTs, reluBackward: reluBackwardTs, maxPool: maxPoolTs,
+  meanOfSlots: meanOfSlotsTs, sgd: sgdTs, momentum: momentumTs, adam: adamTs,
 };
 
 let float32Kernels: Kernels = tsKernels;
@@ -135,6 +143,15 @@ export function reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void
 
 export function maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void {
   (y instanceof Float32Array ? float32Kernels : tsKernels).maxPool(x, maps, H, W, n, y, winner);
+}
+
+export function meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean {
+  return (out instanceof Float32Array ? float32Kernels : tsKernels).meanOfSlots(slots, count, stride, n, rows, out);
+}
+
+/** The optimisers' kernels: the kind of the parameters picks the implementation. */
+export function optimizerKernels(w: Floats): Pick<Kernels, 'sgd' | 'momentum' | 'adam'> {
+  return w instanceof Float32Array ? float32Kernels : tsKernels;
 }
 
 /**
@@ -213,4 +230,59 @@ function maxPoolTs(x: Floats, maps: number, H: number, W: number, n: number, y: 
       }
     }
   }
+}
+
+/** out[j] = (slots[j] + slots[stride + j] + ... + slots[(count - 1) * stride + j]) / rows for j < n:
+ *  the mean gradient of a batch from its shards' gradient sums, added in shard order. */
+function meanOfSlotsTs(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean {
+  let finite = true;
+  out.set(slots.subarray(0, n));
+  for (let k = 1; k < count; k++) addTo(out, slots, k * stride, n);
+  for (let j = 0; j < n; j++) {
+    out[j] /= rows;
+    if (out[j] - out[j] !== 0) finite = false; // NaN or ±Infinity
+  }
+  return finite;
+}
+
+// Its own function, so that the JIT optimises the loop on its own.
+function addTo(sum: Floats, slots: Floats, offset: number, n: number): void {
+  for (let j = 0; j < n; j++) sum[j] += slots[offset + j];
+}
+
+function allFinite(a: Floats, n: number): boolean {
+  for (let j = 0; j < n; j++) if (a[j] - a[j] !== 0) return false;
+  return true;
+}
+
+// The optimisers' steps over w[0, n), in place (engine/optim.ts says which and why). L2 weight
+// decay wd is added to the gradient first.
+
+/** w -= lr (g + wd w) */
+function sgdTs(w: Floats, g: Floats, n: number, lr: number, wd: number): boolean {
+  for (let i = 0; i < n; i++) w[i] -= lr * (g[i] + wd * w[i]);
+  return allFinite(w, n);
+}
+
+/** Heavy ball in PyTorch's form: vel = mu vel + g; w -= lr vel (lr outside the velocity, so a change
+ *  of lr takes effect at once instead of fading in). */
+function momentumTs(w: Floats, g: Floats, vel: Float32Array, n: number, lr: number, mu: number, wd: number): boolean {
+  for (let i = 0; i < n; i++) {
+    vel[i] = mu * vel[i] + g[i] + wd * w[i];
+    w[i] -= lr * vel[i];
+  }
+  return allFinite(w, n);
+}
+
+/** Adam (Kingma & Ba 2015, Algorithm 1): first and second moments m and s, bias-corrected by c1 =
+ *  1 / (1 - b1^t) and c2 = 1 / (1 - b2^t), eps added to sqrt(s-hat) as in the paper. */
+function adamTs(w: Floats, g: Floats, m: Float32Array, s: Float32Array, n: number,
+  lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const gi = g[i] + wd * w[i];
+    m[i] = b1 * m[i] + (1 - b1) * gi;
+    s[i] = b2 * s[i] + (1 - b2) * gi * gi;
+    w[i] -= (lr * m[i] * c1) / (Math.sqrt(s[i] * c2) + eps);
+  }
+  return allFinite(w, n);
 }

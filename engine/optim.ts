@@ -1,11 +1,12 @@
-// Optimisers on the model's flat parameter vector: one element-wise loop per step, over the whole
-// vector or over slices of it (the trainer's workers each update one slice).
+// Optimisers on the model's flat parameter vector: one element-wise kernel per step (engine/kernels.ts
+// holds the arithmetic), over the whole vector or over slices of it (the trainer's workers each
+// update one slice). SGD, momentum in PyTorch's form, Adam as in Kingma & Ba.
 // L2 weight decay is added to the gradient first (g' = g + weightDecay * w), so with momentum and
 // Adam it goes through the moment estimates too (classic L2, not AdamW's decoupled decay).
 // Moment buffers are float32 whatever the parameters' type: training runs in float32, and the
 // state then saves into checkpoints as is.
 import * as v from 'valibot';
-import type { Floats } from './kernels.ts';
+import { type Floats, floats, optimizerKernels } from './kernels.ts';
 import { oneOf } from './validate.ts';
 
 const fraction = (what: string) =>
@@ -36,12 +37,12 @@ export interface Optimizer {
   t: number;
   /** The moment buffers, updated in place: none for SGD, velocity for momentum, m and v for Adam. */
   readonly buffers: Float32Array[];
-  /** One step over all parameters: t + 1, then its update. */
-  step(params: Floats, grad: Floats): void;
+  /** One step over all parameters: t + 1, then its update; false if a parameter became non-finite. */
+  step(params: Floats, grad: Floats): boolean;
   /** Step t's update of params[from, to) (t already advanced by the caller, once per step). Every
    *  element's arithmetic is its own, so slices updated apart (by several threads) give the same
-   *  values as one update of the whole vector. */
-  update(params: Floats, grad: Floats, from: number, to: number): void;
+   *  values as one update of the whole vector. False if a parameter of the slice became non-finite. */
+  update(params: Floats, grad: Floats, from: number, to: number): boolean;
   /** A copy: the step count and the moment buffers. */
   getState(): OptimizerState;
   /** Copies into the existing buffers (which may be shared with other threads). */
@@ -54,40 +55,22 @@ export function createOptimizer(config: OptimizerConfig, size: number, buffers =
     throw new RangeError(`optimizer buffers do not fit ${config.kind} over ${size} parameters`);
   }
 
-  function update(params: Floats, grad: Floats, from: number, to: number): void {
+  function update(params: Floats, grad: Floats, from: number, to: number): boolean {
     if (params.length !== size || grad.length !== size) {
       throw new RangeError(`optimizer for ${size} parameters got ${params.length} parameters and ${grad.length} gradients`);
     }
-    const { config } = optimizer;
+    const { config, t } = optimizer;
     const { lr } = config;
     const wd = config.weightDecay ?? OPTIMIZER_DEFAULTS.weightDecay;
-    if (config.kind === 'sgd') {
-      for (let i = from; i < to; i++) params[i] -= lr * (grad[i] + wd * params[i]);
-    } else if (config.kind === 'momentum') {
-      // Heavy ball in PyTorch's form: v = mu v + g; w -= lr v (lr outside the velocity, so a
-      // change of lr takes effect at once instead of fading in).
-      const mu = config.momentum ?? OPTIMIZER_DEFAULTS.momentum;
-      const [vel] = buffers;
-      for (let i = from; i < to; i++) {
-        vel[i] = mu * vel[i] + grad[i] + wd * params[i];
-        params[i] -= lr * vel[i];
-      }
-    } else {
-      // Adam (Kingma & Ba 2015, Algorithm 1): bias-corrected first and second moments,
-      // eps added to sqrt(v-hat) as in the paper.
-      const b1 = config.beta1 ?? OPTIMIZER_DEFAULTS.beta1;
-      const b2 = config.beta2 ?? OPTIMIZER_DEFAULTS.beta2;
-      const eps = config.eps ?? OPTIMIZER_DEFAULTS.eps;
-      const c1 = 1 / (1 - b1 ** optimizer.t);
-      const c2 = 1 / (1 - b2 ** optimizer.t);
-      const [m, s] = buffers;
-      for (let i = from; i < to; i++) {
-        const g = grad[i] + wd * params[i];
-        m[i] = b1 * m[i] + (1 - b1) * g;
-        s[i] = b2 * s[i] + (1 - b2) * g * g;
-        params[i] -= (lr * m[i] * c1) / (Math.sqrt(s[i] * c2) + eps);
-      }
-    }
+    const w = params.subarray(from, to), g = grad.subarray(from, to), n = to - from;
+    const at = (b: Float32Array) => b.subarray(from, to);
+    const kernels = optimizerKernels(params);
+    if (config.kind === 'sgd') return kernels.sgd(w, g, n, lr, wd);
+    if (config.kind === 'momentum') return kernels.momentum(w, g, at(buffers[0]), n, lr, config.momentum ?? OPTIMIZER_DEFAULTS.momentum, wd);
+    const b1 = config.beta1 ?? OPTIMIZER_DEFAULTS.beta1;
+    const b2 = config.beta2 ?? OPTIMIZER_DEFAULTS.beta2;
+    const eps = config.eps ?? OPTIMIZER_DEFAULTS.eps;
+    return kernels.adam(w, g, at(buffers[0]), at(buffers[1]), n, lr, b1, b2, eps, 1 / (1 - b1 ** t), 1 / (1 - b2 ** t), wd);
   }
 
   const optimizer: Optimizer = {
@@ -96,7 +79,7 @@ export function createOptimizer(config: OptimizerConfig, size: number, buffers =
     buffers,
     step(params, grad) {
       optimizer.t++;
-      update(params, grad, 0, size);
+      return update(params, grad, 0, size);
     },
     update,
     getState: () => ({ t: optimizer.t, buffers: buffers.map((b) => b.slice()) }),
@@ -116,5 +99,5 @@ export function bufferCount(kind: OptimizerConfig['kind']): number {
 }
 
 function optimizerBuffers(kind: OptimizerConfig['kind'], size: number): Float32Array[] {
-  return Array.from({ length: bufferCount(kind) }, () => new Float32Array(size));
+  return Array.from({ length: bufferCount(kind) }, () => floats('float32', size) as Float32Array);
 }

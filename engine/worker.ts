@@ -2,14 +2,17 @@
 //
 // Everything big is shared, never copied per task: the training and validation sets, the shuffled
 // order and the parameter vectors live in SharedArrayBuffers that each worker receives once, in
-// `workerData`, when the pool starts it. A task names rows (a range of the shuffled order, or of a
-// set) and the parameters' version; the worker writes each shard's gradient SUM into that shard's
-// slot of a shared buffer, waits until every task of the step has (a barrier), then reduces and
-// updates one slice of the parameter vector into the next version's copy; it returns the shards'
-// loss sums, its correct count and whether its slice stayed finite. The main thread only checks
-// those and commits the update by bumping the version.
+// `workerData`, when the pool starts it; the vectors the update reads and writes are in the memory
+// that every worker's instance of the wasm kernels shares, so they are the kernels' operands in
+// place. A task names rows (a range of the shuffled order, or of a set) and the parameters'
+// version; the worker writes each shard's gradient SUM into that shard's slot of a shared buffer,
+// waits until every task of the step has (a barrier), then reduces and updates one slice of the
+// parameter vector into the next version's copy; it returns the shards' loss sums, its correct
+// count and whether its slice stayed finite. The main thread only checks those and commits the
+// update by bumping the version.
 import { workerData } from 'node:worker_threads';
-import { installWasmKernels } from './kernels-wasm.ts';
+import { floats, meanOfSlots } from './kernels.ts';
+import { installWasmKernels, type KernelMemory } from './kernels-wasm.ts';
 import { Model } from './model.ts';
 import { createOptimizer, type Optimizer, type OptimizerConfig } from './optim.ts';
 import type { ModelSpec } from './spec.ts';
@@ -35,7 +38,9 @@ export interface WorkerData {
   train: SharedSet;
   validation: SharedSet | null;
   predictions: Int32Array; // one predicted class per evaluated row
-  kernels: WebAssembly.Module | null; // the wasm SIMD kernels (compiled once, by the main thread), or TypeScript's
+  // The wasm SIMD kernels (compiled once, by the main thread) and the memory every worker's instance
+  // uses, which holds params, moments, gradSlots and grad; or null: TypeScript's kernels.
+  kernels: { module: WebAssembly.Module; memory: KernelMemory } | null;
 }
 
 /** A step's task: shards of `shardRows` rows (the last may be shorter) cover [start, end) of the
@@ -67,10 +72,19 @@ export type TaskResult = ShardsResult | StepResult;
 export type ResultOf<T extends Task> = T extends { kind: 'step' } ? StepResult : ShardsResult;
 
 const data = workerData as WorkerData;
-if (data.kernels) installWasmKernels(data.kernels);
+if (data.kernels) {
+  const kernels = installWasmKernels(data.kernels.module, data.kernels.memory);
+  // The shared vectors as arrays the kernels use in place (as received, they are copies of the
+  // arrays that the kernels do not recognise).
+  const { view } = kernels;
+  data.params = [view(data.params[0]), view(data.params[1])];
+  data.moments = [data.moments[0].map(view), data.moments[1].map(view)];
+  data.gradSlots = view(data.gradSlots);
+  data.grad = view(data.grad);
+}
 const models: Model[] = []; // [i] over params[i]
 const optimizers: Optimizer[] = []; // [i] over moments[i]
-let batch = new Float32Array(0); // rows gathered from the shuffled order
+let batch: Float32Array = new Float32Array(0); // rows gathered from the shuffled order
 let batchLabels = new Int32Array(0);
 
 export default function run(task: Task): TaskResult {
@@ -105,36 +119,15 @@ function update(task: Extract<Task, { kind: 'step' }>): { gradFinite: boolean; p
   const next = current ^ 1;
   const params = data.params[next];
   const size = params.length;
-  grad.set(gradSlots.subarray(from, to), from);
-  for (let k = 1; k < task.shards; k++) addSlot(grad, gradSlots, k * size, from, to);
-  if (!divideFinite(grad, task.rows, from, to)) return { gradFinite: false, paramsFinite: true };
+  if (!meanOfSlots(gradSlots.subarray(from), task.shards, size, to - from, task.rows, grad.subarray(from, to))) {
+    return { gradFinite: false, paramsFinite: true };
+  }
   params.set(data.params[current].subarray(from, to), from);
   data.moments[current].forEach((m, i) => data.moments[next][i].set(m.subarray(from, to), from));
   const optimizer = (optimizers[next] ??= createOptimizer(task.optimizer, size, data.moments[next]));
   optimizer.config = task.optimizer;
   optimizer.t = task.t;
-  optimizer.update(params, grad, from, to);
-  return { gradFinite: true, paramsFinite: allFinite(params, from, to) };
-}
-
-// The update's passes in small functions, so that the JIT optimises their loops on their own.
-function addSlot(sum: Float32Array, slots: Float32Array, offset: number, from: number, to: number): void {
-  for (let j = from; j < to; j++) sum[j] += slots[offset + j];
-}
-
-/** a[from, to) /= n; false if a value is not finite. */
-function divideFinite(a: Float32Array, n: number, from: number, to: number): boolean {
-  let finite = true;
-  for (let j = from; j < to; j++) {
-    a[j] /= n;
-    if (a[j] - a[j] !== 0) finite = false; // NaN or ±Infinity
-  }
-  return finite;
-}
-
-function allFinite(a: Float32Array, from: number, to: number): boolean {
-  for (let j = from; j < to; j++) if (a[j] - a[j] !== 0) return false;
-  return true;
+  return { gradFinite: true, paramsFinite: optimizer.update(params, grad, from, to) };
 }
 
 function gradient(m: Model, task: Extract<Task, { kind: 'step' }>): ShardsResult {
@@ -176,7 +169,7 @@ function evaluate(m: Model, task: Extract<Task, { kind: 'eval' }>): ShardsResult
 /** Rows order[start, start + rows) of the training set, contiguous in `batch` and `batchLabels`. */
 function gather(n: number, start: number, rows: number): Float32Array {
   if (batchLabels.length < rows) {
-    batch = new Float32Array(rows * n);
+    batch = floats('float32', rows * n) as Float32Array; // placed where the kernels read it in place
     batchLabels = new Int32Array(rows);
   }
   const { features, labels } = data.train;

@@ -9,9 +9,10 @@ const sourceDir = fileURLToPath(new URL('../engine/wasm/', import.meta.url));
 export const wasmPath = join(sourceDir, 'kernels.wasm');
 
 // v128 SIMD only: relaxed SIMD does not validate in Node 20. No GC: the kernels never allocate.
-// Shared memory (up to 4 GiB): growing it never detaches the engine's arrays placed in it.
+// Shared memory (up to 4 GiB), imported: growing it never detaches the engine's arrays placed in it,
+// and the trainer's threads can all use one (engine/kernels-wasm.ts).
 const flags = ['--enable', 'simd', '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536',
-  '--runtime', 'stub', '-O3', '--noAssert'];
+  '--importMemory', '--runtime', 'stub', '-O3', '--noAssert'];
 
 /** Builds the module if it is missing or older than a source (or this script); returns its path. */
 export async function buildWasm(): Promise<string> {

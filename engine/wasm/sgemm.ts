@@ -5,7 +5,7 @@
 // registers while it streams the panels. Products A B^T much deeper than they are wide (filter
 // gradients) are dot products instead (dotProducts, below). Plain mul + add: relaxed SIMD's fma does
 // not validate here.
-// All pointers are byte offsets into this module's memory; matrices are row-major.
+// All pointers are byte offsets into the memory; matrices are row-major.
 
 const MR = 4; // rows of C per micro-tile
 const NR = 8; // columns of C per micro-tile (two f32x4)
@@ -13,14 +13,23 @@ const KC = 256; // depth of a packed block: a KC x NR panel of B (8 KiB) stays i
 const MC = 64; // rows of a packed block of A (64 KiB, L2)
 const NC = 1024; // columns of a packed block of B (1 MiB, L2/L3)
 
-// Workspace at the bottom of the heap: packed A, packed B, one spare tile for the ragged edges.
-const packA: usize = (__heap_base + 63) & ~63;
-const packB: usize = packA + MC * KC * 4;
-const edgeTile: usize = packB + NC * KC * 4;
+// Workspace: packed A, packed B, one spare tile for the ragged edges. The memory may be shared by
+// several threads, each with its own instance of this module: the host gives each instance its own
+// workspace (setWorkspace), and globals are per instance.
+let packA: usize = 0;
+let packB: usize = 0;
+let edgeTile: usize = 0;
 
-/** First byte the caller may use for operands; everything below is this module's workspace. */
-export function workspaceEnd(): usize {
-  return edgeTile + MR * NR * 4;
+/** Bytes of workspace an instance needs (64-byte aligned inside). */
+export function workspaceBytes(): usize {
+  return 63 + (MC * KC + NC * KC + MR * NR) * 4;
+}
+
+/** Where this instance's workspace starts: `workspaceBytes()` bytes that no other instance uses. */
+export function setWorkspace(at: usize): void {
+  packA = (at + 63) & ~63;
+  packB = packA + MC * KC * 4;
+  edgeTile = packB + NC * KC * 4;
 }
 
 /**

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../engine/errors.ts';
+import { claimFloats, createKernelMemory } from '../../engine/kernels-wasm.ts';
 import { confusionMatrix } from '../../engine/metrics.ts';
 import { Model } from '../../engine/model.ts';
 import { bufferCount, createOptimizer, OptimizerConfigSchema, type OptimizerConfig } from '../../engine/optim.ts';
@@ -99,8 +100,9 @@ const besideBundle = (name: string) => fileURLToPath(new URL(`./${name}`, import
 const DEFAULT_WORKER = fromSource ? fileURLToPath(new URL('../../engine/worker.ts', import.meta.url)) : besideBundle('worker.js');
 const DEFAULT_WASM = fromSource ? fileURLToPath(new URL('../../engine/wasm/kernels.wasm', import.meta.url)) : besideBundle('kernels.wasm');
 
-/** Compiled once here; workers instantiate the module they receive (a WebAssembly.Module is shared, not re-compiled). */
-function loadKernels(path: string | null): WebAssembly.Module | null {
+/** Compiled once here; workers instantiate the module they receive (a WebAssembly.Module is shared,
+ *  not re-compiled), all on one memory, which holds the vectors they share. */
+function loadKernels(path: string | null): WorkerData['kernels'] {
   if (path === null) return null;
   let bytes: Buffer;
   try {
@@ -108,7 +110,7 @@ function loadKernels(path: string | null): WebAssembly.Module | null {
   } catch {
     throw new Error(`the wasm kernels are missing at ${path}: run "npm run build:wasm"`);
   }
-  return new WebAssembly.Module(new Uint8Array(bytes));
+  return { module: new WebAssembly.Module(new Uint8Array(bytes)), memory: createKernelMemory() };
 }
 
 function shared<T extends Float32Array | Int32Array>(make: new (b: SharedArrayBuffer) => T, length: number): T {
@@ -201,8 +203,11 @@ export class TrainingSession {
     }
 
     const size = Model.create(spec).size;
+    const kernels = loadKernels(opts.wasmFile === undefined ? DEFAULT_WASM : opts.wasmFile);
+    // The vectors the workers update: on the kernels' memory, where they are operands in place.
+    const vector = (n: number) => (kernels ? claimFloats(kernels.memory, n) : shared(Float32Array, n));
     // Version 0 starts in copy 0.
-    const params: WorkerData['params'] = [shared(Float32Array, size), shared(Float32Array, size)];
+    const params: WorkerData['params'] = [vector(size), vector(size)];
     const model = Model.create(spec, { params: params[0] });
     const start = resumed?.params ?? opts.initialParams;
     if (start && start.length !== size) {
@@ -211,7 +216,7 @@ export class TrainingSession {
     }
     if (start) params[0].set(start);
     else model.init(config.seed);
-    const moments = () => Array.from({ length: bufferCount(config.optimizer.kind) }, () => shared(Float32Array, size));
+    const moments = () => Array.from({ length: bufferCount(config.optimizer.kind) }, () => vector(size));
     const momentCopies: WorkerData['moments'] = [moments(), moments()];
     const optimizer = createOptimizer({ ...config.optimizer }, size, momentCopies[0]);
     if (resumed) optimizer.setState(resumed.optimizerState);
@@ -222,8 +227,8 @@ export class TrainingSession {
       params,
       moments: momentCopies,
       version: shared(Int32Array, 1),
-      gradSlots: shared(Float32Array, Math.ceil(config.batchSize / rows) * size),
-      grad: shared(Float32Array, size),
+      gradSlots: vector(Math.ceil(config.batchSize / rows) * size),
+      grad: vector(size),
       barrier: shared(Int32Array, 2),
       order: shared(Int32Array, base.length),
       train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
@@ -231,7 +236,7 @@ export class TrainingSession {
         ? { features: toShared(validation.features, Float32Array), labels: toShared(validation.labels, Int32Array) }
         : null,
       predictions: shared(Int32Array, Math.max(base.length, validation?.rows ?? 0)),
-      kernels: loadKernels(opts.wasmFile === undefined ? DEFAULT_WASM : opts.wasmFile),
+      kernels,
     };
     const pool = new ShardPool(opts.workerFile ?? DEFAULT_WORKER, data, config.threads);
     const session = new TrainingSession(opts, config, model, optimizer.config, optimizer.t, rng, base, data, pool, rows);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWasmKernels, installWasmKernels } from '../../engine/kernels-wasm.ts';
+import { claimFloats, createKernelMemory, createWasmKernels, installWasmKernels } from '../../engine/kernels-wasm.ts';
 import { gemm, setKernels, tsKernels, type Kernels } from '../../engine/kernels.ts';
 import { Model } from '../../engine/model.ts';
 import { PRESETS } from '../../engine/spec.ts';
@@ -176,11 +176,94 @@ describe('wasm ReLU and max pooling match the TypeScript ones exactly', () => {
   });
 });
 
+describe('wasm optimiser steps and shard means', () => {
+  const n = 103; // 25 vectors of four and a tail of three
+  const slices = [[0, 41], [41, 42], [42, 103]]; // boundaries inside vectors: lanes and tail must agree
+
+  it('meanOfSlots: the same bits as TypeScript (in slot order, float32 adds and a division), per slice too', () => {
+    const rng = new Rng(11), count = 3, stride = 110;
+    const slots = random(rng, count * stride);
+    const ts = new Float32Array(n), whole = new Float32Array(n), sliced = new Float32Array(n);
+    expect(tsKernels.meanOfSlots(slots, count, stride, n, 48, ts)).toBe(true);
+    expect(wasm.meanOfSlots(slots, count, stride, n, 48, whole)).toBe(true);
+    for (const [a, b] of slices) wasm.meanOfSlots(slots.subarray(a), count, stride, b - a, 48, sliced.subarray(a, b));
+    expect(whole).toEqual(ts);
+    expect(sliced).toEqual(ts);
+    expect(whole[5]).toBe(Math.fround(Math.fround(Math.fround(slots[5] + slots[115]) + slots[225]) / 48));
+  });
+
+  it('meanOfSlots: reports a non-finite mean, in the vector part and in the tail', () => {
+    for (const [at, bad] of [[6, NaN], [101, Infinity], [50, -Infinity]] as const) {
+      const slots = new Float32Array(2 * n).fill(1);
+      slots[n + at] = bad;
+      expect(wasm.meanOfSlots(slots, 2, n, n, 2, new Float32Array(n))).toBe(false);
+    }
+    const huge = new Float32Array(2 * n).fill(3e38); // finite slots whose sum overflows float32
+    expect(wasm.meanOfSlots(huge, 2, n, n, 2, new Float32Array(n))).toBe(false);
+  });
+
+  type Step = (k: Kernels, w: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array, n: number) => boolean;
+  const steps: [string, Step][] = [
+    ['sgd', (k, w, g, _m, _s, n) => k.sgd(w, g, n, 0.1, 0.01)],
+    ['momentum', (k, w, g, m, _s, n) => k.momentum(w, g, m, n, 0.1, 0.9, 0.01)],
+    ['adam', (k, w, g, m, s, n) => k.adam(w, g, m, s, n, 0.01, 0.9, 0.999, 1e-8, 1 / (1 - 0.9 ** 3), 1 / (1 - 0.999 ** 3), 0.01)],
+  ];
+  for (const [name, step] of steps) {
+    it(`${name}: within float32 rounding of TypeScript's double arithmetic, and bit-identical by slices`, () => {
+      const rng = new Rng(12);
+      const w0 = random(rng, n), g = random(rng, n), m0 = random(rng, n), s0 = random(rng, n).map(Math.abs);
+      const run = (k: Kernels, parts: number[][]) => {
+        const w = w0.slice(), m = m0.slice(), s = s0.slice();
+        for (let t = 0; t < 3; t++) {
+          for (const [a, b] of parts) expect(step(k, w.subarray(a, b), g.subarray(a, b), m.subarray(a, b), s.subarray(a, b), b - a)).toBe(true);
+        }
+        return [w, m, s];
+      };
+      const ts = run(tsKernels, [[0, n]]), whole = run(wasm, [[0, n]]), sliced = run(wasm, slices);
+      expect(sliced).toEqual(whole);
+      let moved = 0;
+      for (const [i, expected] of ts.entries()) {
+        for (let j = 0; j < n; j++) expect(Math.abs(whole[i][j] - expected[j])).toBeLessThanOrEqual(64 * U * (1 + Math.abs(expected[j])));
+      }
+      for (let j = 0; j < n; j++) moved = Math.max(moved, Math.abs(whole[0][j] - w0[j]));
+      expect(moved).toBeGreaterThan(1e-3); // the steps did something
+    });
+
+    it(`${name}: reports a parameter made non-finite, in the vector part and in the tail`, () => {
+      for (const at of [9, 102]) {
+        const w = new Float32Array(n).fill(1), g = new Float32Array(n), m = new Float32Array(n), s = new Float32Array(n).fill(1);
+        g[at] = NaN;
+        expect(step(wasm, w, g, m, s, n)).toBe(false);
+      }
+    });
+  }
+});
+
+describe('one memory shared by several instances (as the trainer\'s workers share one)', () => {
+  it('gives each instance its own space, and arrays claimed on it are operands in place for all', () => {
+    const memory = createKernelMemory();
+    const one = createWasmKernels(bytes, memory), two = createWasmKernels(bytes, memory);
+    const shared = claimFloats(memory, 4);
+    const a = one.floats(6), b = two.floats(6);
+    expect(a.buffer === b.buffer || a.byteOffset + a.byteLength <= b.byteOffset || b.byteOffset + b.byteLength <= a.byteOffset).toBe(true);
+    a.set([1, 2, 3, 4, 5, 6]);
+    b.set([7, 8, 9, 10, 11, 12]);
+    one.gemm(false, false, 2, 2, 3, a, one.view(b), one.view(shared), false); // b and shared: another instance's, and claimed
+    expect(Array.from(shared)).toEqual([58, 64, 139, 154]); // written in place, seen through the claiming array
+    const big = new Float32Array(300 * 300).fill(1), out = new Float32Array(300 * 300);
+    two.gemm(false, false, 300, 300, 300, big, big, out, false); // packs through two's workspace, grows the memory
+    expect(out[300 * 300 - 1]).toBe(300);
+    expect(Array.from(a)).toEqual([1, 2, 3, 4, 5, 6]); // nothing of one's was overwritten
+    one.gemm(false, false, 2, 2, 3, a, one.view(b), one.view(shared), true);
+    expect(Array.from(shared)).toEqual([116, 128, 278, 308]);
+  });
+});
+
 describe('installing the wasm kernels', () => {
   it('refuses a module that lacks a kernel (a stale build) with a message that says what to run', () => {
     // the smallest valid module: no exports at all
     const empty = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-    expect(() => createWasmKernels(empty)).toThrow(/lack workspaceEnd, sgemm, .*maxPool: .*npm run build:wasm/);
+    expect(() => createWasmKernels(empty)).toThrow(/lack workspaceBytes, setWorkspace, sgemm, .*adam: .*npm run build:wasm/);
   });
 
   it('routes float32 products to wasm and leaves float64 on the TypeScript kernels', () => {

@@ -40,6 +40,14 @@ describe('SGD', () => {
     createOptimizer({ kind: 'sgd', lr: 0.1 }, 2).step(w, Float32Array.of(0.5, 0.25));
     expect(Array.from(w)).toEqual([Math.fround(0.95), Math.fround(-2.025)]);
   });
+
+  it('says whether the parameters stayed finite', () => {
+    const opt = createOptimizer({ kind: 'sgd', lr: 1e30 }, 2);
+    expect(opt.step(w0(), g)).toBe(true);
+    expect(opt.step(Float32Array.of(1, -2), Float32Array.of(1e10, 0))).toBe(false); // float32 overflows
+    expect(opt.update(Float64Array.of(1, NaN), g, 0, 1)).toBe(true); // the slice only
+    expect(opt.update(Float64Array.of(1, NaN), g, 1, 2)).toBe(false);
+  });
 });
 
 describe('momentum (heavy ball: v = mu v + g; w -= lr v)', () => {
