@@ -4,12 +4,16 @@
 // order and the parameter vectors live in SharedArrayBuffers that each worker receives once, in
 // `workerData`, when the pool starts it; the vectors the update reads and writes are in the memory
 // that every worker's instance of the wasm kernels shares, so they are the kernels' operands in
-// place. A task names rows (a range of the shuffled order, or of a set) and the parameters'
-// version; the worker writes each shard's gradient SUM into that shard's slot of a shared buffer,
-// waits until every task of the step has (a barrier), then reduces and updates one slice of the
-// parameter vector into the next version's copy; it returns the shards' loss sums, its correct
-// count and whether its slice stayed finite. The main thread only checks those and commits the
-// update by bumping the version.
+// place.
+//
+// A training task runs several consecutive steps (about 50 ms of them), in lockstep with the other
+// tasks of its round, one per thread: per step, each writes its shards' gradient SUMS into their
+// slots, waits at a barrier, reduces and updates its slice of the parameter vector into the next
+// version's copy, writes whether all it computed is finite, waits at a second barrier, and goes on
+// only if every task's step was finite. So the main thread's round trip (a few tenths of a
+// millisecond here: a large share of an MLP step) is paid once per task, not once per step. Loss
+// sums and correct counts go to shared arrays, so that steps done before a fault are not lost; the
+// main thread commits the steps done by bumping the version.
 import { workerData } from 'node:worker_threads';
 import { floats, meanOfSlots } from './kernels.ts';
 import { installWasmKernels, type KernelMemory } from './kernels-wasm.ts';
@@ -25,15 +29,19 @@ export interface SharedSet {
 export interface WorkerData {
   spec: ModelSpec;
   // Two copies of the parameters and of the optimiser's moment buffers: version v's are [v & 1]. A
-  // step writes its update into the other copy, which the main thread makes current, once every
-  // slice is finite, by bumping the version: a rejected or failed step changes nothing, and a
-  // commit copies nothing.
+  // step writes its update into the other copy, which becomes current when the version moves on:
+  // a rejected or failed step changes nothing, and moving on copies nothing.
   params: [Float32Array, Float32Array];
   moments: [Float32Array[], Float32Array[]];
-  version: Int32Array; // [0]: the parameters' version, bumped by the main thread after each update
+  version: Int32Array; // [0]: the parameters' version, advanced by the main thread by the steps done
   gradSlots: Float32Array; // slot k holds shard k's gradient sum: slots x parameter count
   grad: Float32Array; // the step's mean gradient
-  barrier: Int32Array; // [0]: the step's tasks done with their shards; [1]: 1 once the main thread gives the round up
+  // A round's shared state, zeroed by the main thread before each round: [0] arrivals at the
+  // round's barriers, [1] 1 once the main thread gives the round up, [2] its steps done.
+  round: Int32Array;
+  flags: Int32Array; // per task, what was not finite in its current step (Flags)
+  stepLoss: Float64Array; // step k of a round, shard s: [k * maxShards + s]
+  stepCorrect: Int32Array; // step k of a round, task i: [k * tasks + i]
   order: Int32Array; // the epoch's shuffled row order of the training set
   train: SharedSet;
   validation: SharedSet | null;
@@ -43,33 +51,37 @@ export interface WorkerData {
   kernels: { module: WebAssembly.Module; memory: KernelMemory } | null;
 }
 
-/** A step's task: shards of `shardRows` rows (the last may be shorter) cover [start, end) of the
- *  shuffled order, shard i of the task writing slot firstSlot + i; once all `tasks` tasks of the
- *  step have written theirs, parameters [from, to) get the mean of the step's `shards` slots over
- *  `rows` rows, then step `t` of the optimiser. Eval chunks cover [start, end) of the shuffled order
- *  (training set) or of the validation set, one prediction per position. */
+
+/** One step as one task sees it: its shards of `shardRows` rows (the last may be shorter) cover
+ *  [start, end) of the shuffled order, shard i writing slot firstSlot + i; the step has `shards`
+ *  shards over `rows` rows in all. */
+export interface StepPlan { start: number; end: number; firstSlot: number; shards: number; rows: number }
+
+/** A round's training task `index` of `tasks`: its part of consecutive steps from parameter
+ *  version `version` and optimiser step `t` on, updating parameters [from, to) each step. Eval
+ *  chunks cover [start, end) of the shuffled order (training set) or of the validation set, one
+ *  prediction per position. */
 export type Task =
   | {
-      kind: 'step'; version: number; tasks: number;
-      start: number; end: number; shardRows: number; firstSlot: number;
-      from: number; to: number; shards: number; rows: number; t: number; optimizer: OptimizerConfig;
+      kind: 'steps'; version: number; tasks: number; index: number; steps: StepPlan[]; shardRows: number; maxShards: number;
+      from: number; to: number; t: number; optimizer: OptimizerConfig;
     }
   | { kind: 'eval'; version: number; set: 'train' | 'validation'; start: number; end: number; chunkRows: number };
 
-/** One loss sum per shard (or chunk), so the main thread can add them in a fixed order. */
+/** Steps done (all finite), and what was not finite in the step after them, if anything. */
+export interface StepsResult {
+  done: number;
+  failed: 'loss' | 'grad' | 'params' | null;
+}
+
+/** One loss sum per chunk, so the main thread can add them in a fixed order. */
 export interface ShardsResult {
   lossSums: number[];
   correct: number;
 }
 
-/** And whether the slice's mean gradient, then its staged parameters, are all finite. */
-export interface StepResult extends ShardsResult {
-  gradFinite: boolean;
-  paramsFinite: boolean;
-}
-
-export type TaskResult = ShardsResult | StepResult;
-export type ResultOf<T extends Task> = T extends { kind: 'step' } ? StepResult : ShardsResult;
+export type TaskResult = ShardsResult | StepsResult;
+export type ResultOf<T extends Task> = T extends { kind: 'steps' } ? StepsResult : ShardsResult;
 
 const data = workerData as WorkerData;
 if (data.kernels) {
@@ -84,6 +96,8 @@ if (data.kernels) {
 }
 const models: Model[] = []; // [i] over params[i]
 const optimizers: Optimizer[] = []; // [i] over moments[i]
+const SPIN_MS = 1;
+const Flags = { loss: 1, grad: 2, params: 4 }; // bits of `flags`
 let batch: Float32Array = new Float32Array(0); // rows gathered from the shuffled order
 let batchLabels = new Int32Array(0);
 
@@ -92,55 +106,80 @@ export default function run(task: Task): TaskResult {
   if (task.version !== current) {
     throw new Error(`stale task: computed for parameter version ${task.version}, the parameters are at ${current}`);
   }
-  const model = (models[current & 1] ??= Model.create(data.spec, { params: data.params[current & 1] }));
-  if (task.kind === 'eval') return evaluate(model, task);
-  const shards = gradient(model, task);
-  waitForAllSlots(task.tasks);
-  return { ...shards, ...update(task) };
+  return task.kind === 'eval' ? evaluate(modelAt(current), task) : train(task);
 }
 
-/** The step's barrier between writing the gradient slots and reading them. Throws if the main
- *  thread gives the step up (another of its tasks failed), so that no worker waits for ever. */
-function waitForAllSlots(tasks: number): void {
-  const { barrier } = data;
-  if (Atomics.add(barrier, 0, 1) + 1 === tasks) Atomics.notify(barrier, 0);
-  for (let done; (done = Atomics.load(barrier, 0)) < tasks; ) {
-    if (Atomics.load(barrier, 1) !== 0) throw new Error('step given up: another task of it failed');
-    Atomics.wait(barrier, 0, done, 100);
+/** The model over version v's copy of the parameters. */
+function modelAt(version: number): Model {
+  return (models[version & 1] ??= Model.create(data.spec, { params: data.params[version & 1] }));
+}
+
+function train(task: Extract<Task, { kind: 'steps' }>): StepsResult {
+  const { round, flags } = data;
+  let barriers = 0;
+  for (const [k, step] of task.steps.entries()) {
+    const version = task.version + k;
+    let mine = gradient(modelAt(version), task, step, k);
+    arrive(task.tasks, ++barriers);
+    mine |= update(task, step, version, task.t + k);
+    flags[task.index] = mine;
+    arrive(task.tasks, ++barriers);
+    let all = 0;
+    for (let i = 0; i < task.tasks; i++) all |= flags[i];
+    if (all !== 0) return { done: k, failed: all & Flags.loss ? 'loss' : all & Flags.grad ? 'grad' : 'params' };
+    if (task.index === 0) Atomics.store(round, 2, k + 1);
+  }
+  return { done: task.steps.length, failed: null };
+}
+
+/** A barrier of the round: waits until every task has arrived `count` times. Spins a little first:
+ *  the tasks arrive close together, and a thread that sleeps wakes late on a virtual machine.
+ *  Throws if the main thread gives the round up (another task failed), so that none waits for ever. */
+function arrive(tasks: number, count: number): void {
+  const { round } = data;
+  const target = tasks * count;
+  if (Atomics.add(round, 0, 1) + 1 === target) Atomics.notify(round, 0);
+  const spinUntil = performance.now() + SPIN_MS;
+  while (Atomics.load(round, 0) < target && performance.now() < spinUntil);
+  for (let arrived; (arrived = Atomics.load(round, 0)) < target; ) {
+    if (Atomics.load(round, 1) !== 0) throw new Error('step given up: another task of it failed');
+    Atomics.wait(round, 0, arrived, 100);
   }
 }
 
 /** The slice's mean gradient (shard sums added in shard order, so any slicing gives the same
- *  values), then its update into the next version's parameters and moments. */
-function update(task: Extract<Task, { kind: 'step' }>): { gradFinite: boolean; paramsFinite: boolean } {
+ *  values), then its update into the next version's parameters and moments; the Flags of what
+ *  was not finite. */
+function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version: number, t: number): number {
   const { grad, gradSlots } = data;
   const { from, to } = task;
-  const current = task.version & 1;
+  const current = version & 1;
   const next = current ^ 1;
   const params = data.params[next];
   const size = params.length;
-  if (!meanOfSlots(gradSlots.subarray(from), task.shards, size, to - from, task.rows, grad.subarray(from, to))) {
-    return { gradFinite: false, paramsFinite: true };
-  }
+  if (!meanOfSlots(gradSlots.subarray(from), step.shards, size, to - from, step.rows, grad.subarray(from, to))) return Flags.grad;
   params.set(data.params[current].subarray(from, to), from);
   data.moments[current].forEach((m, i) => data.moments[next][i].set(m.subarray(from, to), from));
   const optimizer = (optimizers[next] ??= createOptimizer(task.optimizer, size, data.moments[next]));
   optimizer.config = task.optimizer;
-  optimizer.t = task.t;
-  return { gradFinite: true, paramsFinite: optimizer.update(params, grad, from, to) };
+  optimizer.t = t;
+  return optimizer.update(params, grad, from, to) ? 0 : Flags.params;
 }
 
-function gradient(m: Model, task: Extract<Task, { kind: 'step' }>): ShardsResult {
-  const lossSums: number[] = [];
-  let correct = 0;
-  for (let start = task.start, slot = task.firstSlot; start < task.end; start += task.shardRows, slot++) {
-    const rows = Math.min(task.shardRows, task.end - start);
+/** The task's shards of step k: gradient sums into their slots, loss sums and correct count into
+ *  the round's arrays; Flags.loss if a loss sum is not finite. */
+function gradient(m: Model, task: Extract<Task, { kind: 'steps' }>, step: StepPlan, k: number): number {
+  let correct = 0, flags = 0;
+  for (let start = step.start, slot = step.firstSlot; start < step.end; start += task.shardRows, slot++) {
+    const rows = Math.min(task.shardRows, step.end - start);
     const shard = m.gradSum(gather(m.inputSize, start, rows), batchLabels, rows);
     data.gradSlots.set(m.grads, slot * m.size);
-    lossSums.push(shard.lossSum);
+    data.stepLoss[k * task.maxShards + slot] = shard.lossSum;
+    if (!Number.isFinite(shard.lossSum)) flags = Flags.loss;
     correct += shard.correct;
   }
-  return { lossSums, correct };
+  data.stepCorrect[k * task.tasks + task.index] = correct;
+  return flags;
 }
 
 /** The training set is evaluated in the epoch's order (the rows trained on, which --limit may make

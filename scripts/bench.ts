@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { floats, meanOfSlots } from '../engine/kernels.ts';
 import { installWasmKernels } from '../engine/kernels-wasm.ts';
 import { Model } from '../engine/model.ts';
 import { createOptimizer, type OptimizerConfig } from '../engine/optim.ts';
@@ -66,22 +67,24 @@ async function trainer(spec: ModelSpec, train: Dataset, threads: number, steps: 
   };
 }
 
-/** The same steps without the pool: the same shards computed and summed in this thread. */
+/** The same steps without the pool: the same shards computed in this thread, their gradient sums
+ *  averaged and the optimiser stepped by the same kernels. */
 function direct(spec: ModelSpec, train: Dataset, steps: number): Round {
   const model = Model.create(spec);
   model.init(1);
   const optimizer = createOptimizer({ ...OPTIMIZER }, model.size);
   const n = model.inputSize;
   const rows = shardRows(spec, BATCH);
-  const grad = new Float32Array(model.size);
+  const shards = BATCH / rows;
+  const slots = floats('float32', shards * model.size), grad = floats('float32', model.size);
   return () => {
     for (let start = 0; start < steps * BATCH; start += BATCH) {
-      for (let s = start; s < start + BATCH; s += rows) {
+      for (let k = 0; k < shards; k++) {
+        const s = start + k * rows;
         model.gradSum(train.features.subarray(s * n, (s + rows) * n), train.labels.subarray(s, s + rows), rows);
-        if (s === start) grad.set(model.grads);
-        else for (let i = 0; i < grad.length; i++) grad[i] += model.grads[i];
+        slots.set(model.grads, k * model.size);
       }
-      for (let i = 0; i < grad.length; i++) grad[i] /= BATCH;
+      meanOfSlots(slots, shards, model.size, model.size, BATCH, grad);
       optimizer.step(model.params, grad);
     }
   };

@@ -2,7 +2,7 @@
 import Piscina from 'piscina';
 import type { ResultOf, Task, TaskResult, WorkerData } from '../../engine/worker.ts';
 
-/** A task failed, then failed again on fresh workers. */
+/** A task threw or its worker died (with retries: again, on fresh workers); the pool is fresh again. */
 export class WorkerFailure extends Error {}
 
 export class ShardPool {
@@ -22,34 +22,34 @@ export class ShardPool {
   }
 
   /**
-   * Runs the tasks in parallel, one per thread at most (a step's tasks wait for each other at a
-   * barrier, so none may queue behind another), and returns their results in task order (so
+   * Runs a round of tasks in parallel, one per thread at most (a round's tasks wait for each other
+   * at barriers, so none may queue behind another), and returns their results in task order (so
    * sums made from them have a fixed order). If any task throws or its worker dies, the others are
-   * released from the step's barrier, and all of them run once more on a fresh pool; a second
-   * failure throws WorkerFailure. Tasks must be safe to run again: they only write what a rerun
-   * rewrites whole.
+   * released from the round's barriers and the pool is renewed; with `retry`, all of them run once
+   * more (tasks that are safe to run again: they only write what a rerun rewrites whole), and a
+   * second failure throws WorkerFailure; without, the first one does.
    */
-  async runAll<T extends Task>(tasks: T[]): Promise<ResultOf<T>[]> {
+  async runAll<T extends Task>(tasks: T[], { retry }: { retry: boolean }): Promise<ResultOf<T>[]> {
     if (tasks.length > this.threads) throw new RangeError(`${tasks.length} tasks for ${this.threads} threads`);
-    const { barrier } = this.data;
+    const { round } = this.data;
     for (let attempt = 1; ; attempt++) {
-      Atomics.store(barrier, 0, 0);
-      Atomics.store(barrier, 1, 0);
+      round.fill(0);
       let failure: { reason: unknown } | null = null; // the first, not the tasks it made give up
       const pending = tasks.map((task) => this.pool.run(task));
       for (const p of pending) {
         p.catch((reason) => {
           failure ??= { reason };
-          Atomics.store(barrier, 1, 1);
-          Atomics.notify(barrier, 0);
+          Atomics.store(round, 1, 1);
+          Atomics.notify(round, 0);
         });
       }
       const settled = await Promise.allSettled(pending);
       if (failure === null) return settled.map((r) => (r as PromiseFulfilledResult<TaskResult>).value as ResultOf<T>);
       const { reason: e } = failure as { reason: unknown };
       const reason = e instanceof Error ? e.message : String(e);
-      if (attempt === 2) throw new WorkerFailure(`a worker failed twice on the same work: ${reason}`);
       await this.renew();
+      if (!retry) throw new WorkerFailure(reason);
+      if (attempt === 2) throw new WorkerFailure(`a worker failed twice on the same work: ${reason}`);
     }
   }
 

@@ -7,8 +7,9 @@
 // parameter vector, adds the slots in shard order, divides by the batch's row count (so a short
 // last batch is averaged correctly) and stages the optimiser's update of its slice: element-wise
 // arithmetic, so the slicing changes no bit. The update goes into a second copy of the parameters
-// and moments, which the main thread makes current (by bumping their version) only when every slice
-// is finite, so a failed or rejected step changes nothing.
+// and moments, which becomes current only when every slice is finite, so a failed or rejected step
+// changes nothing. A round of tasks runs about ROUND_MS of consecutive steps (engine/worker.ts);
+// pause, stop and learning-rate changes take effect between rounds.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,8 @@ export interface SessionOptions {
 }
 
 const METRICS_INTERVAL_MS = 100; // at most about 10 metrics events per second
+const ROUND_MS = 50; // a round's steps, once a step's time is known: controls wait at most about this
+const MAX_ROUND_STEPS = 256;
 
 /** The RNG of the data order (the --limit subset, then one shuffle per epoch); its stream differs
  *  from the initialisation's, which uses the seed itself. */
@@ -113,12 +116,14 @@ function loadKernels(path: string | null): WorkerData['kernels'] {
   return { module: new WebAssembly.Module(new Uint8Array(bytes)), memory: createKernelMemory() };
 }
 
-function shared<T extends Float32Array | Int32Array>(make: new (b: SharedArrayBuffer) => T, length: number): T {
-  return new make(new SharedArrayBuffer(length * 4));
+type SharedArrayType<T> = { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+
+function shared<T extends Float32Array | Float64Array | Int32Array>(make: SharedArrayType<T>, length: number): T {
+  return new make(new SharedArrayBuffer(length * make.BYTES_PER_ELEMENT));
 }
 
 /** The array itself if it is on a SharedArrayBuffer, else a shared copy. */
-function toShared<T extends Float32Array | Int32Array>(a: T, make: new (b: SharedArrayBuffer) => T): T {
+function toShared<T extends Float32Array | Int32Array>(a: T, make: SharedArrayType<T>): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const copy = shared(make, a.length);
   copy.set(a);
@@ -153,6 +158,8 @@ export class TrainingSession {
   private lastEmit = 0;
   private emittedStep = 0; // the step of the last metrics event
   private rate = { samples: 0, seconds: 0, perSecond: 0 };
+  private stepMs = 0; // a step's recent time, which sizes the rounds (0: not yet known)
+  private retryAt = -1; // the step a worker failed on, retried once
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -165,6 +172,7 @@ export class TrainingSession {
     private readonly data: WorkerData,
     private readonly pool: ShardPool,
     private readonly shardRows: number,
+    private readonly maxShards: number, // per batch
   ) {
     this.slices = split(model.size, pool.threads);
     this.epochRngState = rng.getState();
@@ -222,14 +230,18 @@ export class TrainingSession {
     if (resumed) optimizer.setState(resumed.optimizerState);
 
     const rows = shardRows(spec, config.batchSize);
+    const maxShards = Math.ceil(config.batchSize / rows);
     const data: WorkerData = {
       spec,
       params,
       moments: momentCopies,
       version: shared(Int32Array, 1),
-      gradSlots: vector(Math.ceil(config.batchSize / rows) * size),
+      gradSlots: vector(maxShards * size),
       grad: vector(size),
-      barrier: shared(Int32Array, 2),
+      round: shared(Int32Array, 3),
+      flags: shared(Int32Array, config.threads),
+      stepLoss: shared(Float64Array, MAX_ROUND_STEPS * maxShards),
+      stepCorrect: shared(Int32Array, MAX_ROUND_STEPS * config.threads),
       order: shared(Int32Array, base.length),
       train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
       validation: validation
@@ -239,7 +251,7 @@ export class TrainingSession {
       kernels,
     };
     const pool = new ShardPool(opts.workerFile ?? DEFAULT_WORKER, data, config.threads);
-    const session = new TrainingSession(opts, config, model, optimizer.config, optimizer.t, rng, base, data, pool, rows);
+    const session = new TrainingSession(opts, config, model, optimizer.config, optimizer.t, rng, base, data, pool, rows, maxShards);
     if (resumed) session.restore(resumed);
     return session;
   }
@@ -370,16 +382,23 @@ export class TrainingSession {
     this.setState(state);
   }
 
-  /** One step, and the epoch's end if it was the last batch. False if the session must halt. */
-  private async advance(forceMetrics: boolean): Promise<boolean> {
+  /** A round of steps (one step if `single`), and the epoch's end if it reached it. False if the
+   *  session must halt. */
+  private async advance(single: boolean): Promise<boolean> {
     if (this.epoch >= this.config.epochs) return false;
     const began = performance.now();
+    const before = this.stepCount;
     let outcome;
     try {
-      outcome = await this.trainStep();
+      outcome = await this.trainSteps(single ? 1 : this.roundSteps());
     } catch (e) {
       if (!(e instanceof WorkerFailure)) throw e;
-      const message = `training stopped at step ${this.stepCount + 1} (epoch ${this.epoch + 1}): ${e.message}; the weights are those of the last completed step`;
+      // The steps done before the fault are kept; the step it hit is retried once, on fresh workers.
+      if (this.retryAt !== this.stepCount) {
+        this.retryAt = this.stepCount;
+        return true;
+      }
+      const message = `training stopped at step ${this.stepCount + 1} (epoch ${this.epoch + 1}): a worker failed twice on the same work: ${e.message}; the weights are those of the last completed step`;
       this.emit({ type: 'error', message });
       this.setState('failed', message);
       return false;
@@ -391,50 +410,72 @@ export class TrainingSession {
     }
     const now = performance.now();
     this.rate.seconds += (now - began) / 1000;
+    const ms = (now - began) / (this.stepCount - before);
+    this.stepMs = this.stepMs === 0 ? ms : 0.7 * this.stepMs + 0.3 * ms;
     const epochDone = this.position === this.base.length;
-    if (forceMetrics || epochDone || now - this.lastEmit >= METRICS_INTERVAL_MS) this.emitMetrics();
+    if (single || epochDone || now - this.lastEmit >= METRICS_INTERVAL_MS) this.emitMetrics();
     if (epochDone) await this.endEpoch();
     return true;
   }
 
-  /** The update, or a message saying why it was not applied. */
-  private async trainStep(): Promise<string | null> {
+  /** About ROUND_MS of steps; one until a step's time is known. */
+  private roundSteps(): number {
+    return this.stepMs > 0 ? Math.max(1, Math.min(MAX_ROUND_STEPS, Math.floor(ROUND_MS / this.stepMs))) : 1;
+  }
+
+  /** Up to `count` steps, not past the epoch's end, in one round of tasks; commits those done (also
+   *  when a worker fails). Returns why the step after them was not applied, or null. */
+  private async trainSteps(count: number): Promise<string | null> {
     if (this.orderEpoch !== this.epoch) this.shuffle();
-    const start = this.position;
-    const end = Math.min(start + this.config.batchSize, this.base.length);
-    const rows = end - start;
-    const shards = Math.ceil(rows / this.shardRows);
-    const version = Atomics.load(this.data.version, 0);
-    const groups = split(shards, this.pool.threads);
-    const { optimizer, slices, t } = this;
-    const size = this.model.size;
+    const { batchSize } = this.config;
+    const { shardRows, maxShards, slices } = this;
     const { threads } = this.pool;
-    // Task i: shard group i and parameter slice i (a small batch may have fewer groups than threads).
-    const results = await this.pool.runAll(Array.from({ length: threads }, (_, i) => {
-      const [first, last] = groups[i] ?? [shards, shards];
+    const size = this.model.size;
+    const plans: { start: number; end: number; shards: number }[] = [];
+    for (let start = this.position; plans.length < count && start < this.base.length; start += batchSize) {
+      const end = Math.min(start + batchSize, this.base.length);
+      plans.push({ start, end, shards: Math.ceil((end - start) / shardRows) });
+    }
+    const version = Atomics.load(this.data.version, 0);
+    // Task i: shard group i of each step, and parameter slice i (a small batch may have fewer groups than threads).
+    const tasks = Array.from({ length: threads }, (_, i) => {
       const [from, to] = slices[i] ?? [size, size];
-      return {
-        kind: 'step' as const, version, tasks: threads,
-        firstSlot: first, shardRows: this.shardRows, start: start + first * this.shardRows, end: Math.min(end, start + last * this.shardRows),
-        from, to, shards, rows, t: t + 1, optimizer: { ...optimizer },
-      };
-    }));
-    const { lossSum, correct } = sumResults(results);
+      const steps = plans.map(({ start, end, shards }) => {
+        const [first, last] = split(shards, threads)[i] ?? [shards, shards];
+        return { start: start + first * shardRows, end: Math.min(end, start + last * shardRows), firstSlot: first, shards, rows: end - start };
+      });
+      return { kind: 'steps' as const, version, tasks: threads, index: i, steps, shardRows, maxShards, from, to, t: this.t + 1, optimizer: { ...this.optimizer } };
+    });
+    let failed;
+    try {
+      [{ failed }] = await this.pool.runAll(tasks, { retry: false });
+    } finally {
+      this.commit(plans.slice(0, Atomics.load(this.data.round, 2)));
+    }
     const where = `step ${this.stepCount + 1} (epoch ${this.epoch + 1})`;
     const advice = 'paused with the parameters of the last finite step; lower the learning rate and resume';
-    if (!Number.isFinite(lossSum)) return `non-finite loss at ${where}: ${advice}`;
-    if (!results.every((r) => r.gradFinite)) return `non-finite gradient at ${where}: ${advice}`;
+    if (failed === 'loss') return `non-finite loss at ${where}: ${advice}`;
+    if (failed === 'grad') return `non-finite gradient at ${where}: ${advice}`;
     // A finite gradient can still overflow the parameters (a huge learning rate).
-    if (!results.every((r) => r.paramsFinite)) return `the update at ${where} made the parameters non-finite: ${advice}`;
-    this.t++;
-    Atomics.add(this.data.version, 0, 1);
-    this.position = end;
-    this.stepCount++;
-    this.samplesSeen += rows;
-    this.epochLossSum += lossSum;
-    this.epochCorrect += correct;
-    this.rate.samples += rows;
+    if (failed === 'params') return `the update at ${where} made the parameters non-finite: ${advice}`;
     return null;
+  }
+
+  /** Makes the round's first steps current, with their losses and correct counts (summed in shard
+   *  and task order: a fixed order, whatever the thread count). */
+  private commit(done: { start: number; end: number; shards: number }[]): void {
+    const { stepLoss, stepCorrect } = this.data;
+    const { threads } = this.pool;
+    for (const [k, { start, end, shards }] of done.entries()) {
+      for (let s = 0; s < shards; s++) this.epochLossSum += stepLoss[k * this.maxShards + s];
+      for (let i = 0; i < threads; i++) this.epochCorrect += stepCorrect[k * threads + i];
+      this.t++;
+      this.position = end;
+      this.stepCount++;
+      this.samplesSeen += end - start;
+      this.rate.samples += end - start;
+    }
+    Atomics.add(this.data.version, 0, done.length);
   }
 
   /** This epoch's order: the RNG state before it is what a checkpoint keeps. */
@@ -477,7 +518,7 @@ export class TrainingSession {
     const version = Atomics.load(this.data.version, 0);
     const results = await this.pool.runAll(groups.map(([first, last]) => ({
       kind: 'eval' as const, set, version, chunkRows, start: first * chunkRows, end: Math.min(rows, last * chunkRows),
-    })));
+    })), { retry: true });
     return { ...sumResults(results), rows };
   }
 

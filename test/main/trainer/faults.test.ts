@@ -12,9 +12,8 @@ const train = blobs(200, 784, 10, 12);
 const config: TrainConfig = { spec: PRESETS.mlp, optimizer: { kind: 'momentum', lr: 0.05 }, batchSize: 64, epochs: 1, seed: 13, threads: 2 };
 
 let dir = '';
-function arm(failures: number, mode: 'throw' | 'exit'): void {
+function arm(failures: number): void {
   for (let i = 0; i < failures; i++) writeFileSync(join(dir, `fault-${i}`), '');
-  process.env.BPS_FAULT_MODE = mode;
 }
 
 afterEach(() => {
@@ -23,21 +22,23 @@ afterEach(() => {
   delete process.env.BPS_FAULT_MODE;
 });
 
-/** A session on the faulty worker; workers read the environment when the pool starts them. */
-async function faultySession() {
+/** A session on the faulty worker, failing in `mode` once armed; workers read the environment when
+ *  the pool starts them. */
+async function faultySession(mode: 'throw' | 'exit' | 'late', data = train) {
   dir = mkdtempSync(join(tmpdir(), 'bps-faults-'));
   process.env.BPS_FAULT_DIR = dir;
-  return session({ train, config, workerFile: inject('faultyWorkerFile') });
+  process.env.BPS_FAULT_MODE = mode;
+  return session({ train: data, config, workerFile: inject('faultyWorkerFile') });
 }
 
 describe('a worker that fails mid-step', () => {
   for (const mode of ['throw', 'exit'] as const) {
     it(`(${mode}) once: the step is retried on fresh workers and the run ends as if nothing happened`, async () => {
       const clean = await trainToEnd({ train, config });
-      const { s, events } = await faultySession();
+      const { s, events } = await faultySession(mode);
       try {
         await s.step();
-        arm(1, mode);
+        arm(1);
         s.resume();
         expect(await s.settled()).toBe('finished');
         expect(readdirSync(dir)).toEqual([]); // the fault did happen
@@ -49,12 +50,12 @@ describe('a worker that fails mid-step', () => {
     });
 
     it(`(${mode}) twice: the session fails with a clear error and the last good weights`, async () => {
-      const { s, events } = await faultySession();
+      const { s, events } = await faultySession(mode);
       try {
         await s.step();
         await s.step();
         const good = s.snapshot();
-        arm(8, mode);
+        arm(8);
         s.resume();
         expect(await s.settled()).toBe('failed');
         expect(bytes(s.snapshot()).equals(bytes(good))).toBe(true);
@@ -69,6 +70,27 @@ describe('a worker that fails mid-step', () => {
       }
     });
   }
+});
+
+describe('a worker that fails in the middle of a round of steps', () => {
+  it('keeps the steps done before the fault, retries the rest: the weights of a run without it', async () => {
+    const long = blobs(1280, 784, 10, 14); // 20 steps: rounds grow to several steps once a step's time is known
+    const clean = await trainToEnd({ train: long, config });
+    const { s, events } = await faultySession('late', long);
+    try {
+      await s.step();
+      arm(1);
+      s.resume();
+      expect(await s.settled()).toBe('finished');
+      expect(readdirSync(dir)).toEqual([]); // a round of three steps or more met the fault
+      expect(bytes(s.snapshot()).equals(bytes(clean.params))).toBe(true);
+      const metrics = events.filter((e) => e.type === 'metrics').map((e) => (e as { metrics: { step: number } }).metrics.step);
+      expect(metrics.at(-1)).toBe(20); // every step counted once
+      expect(events.some((e) => e.type === 'error')).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 describe('a non-finite loss or update', () => {
