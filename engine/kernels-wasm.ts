@@ -1,6 +1,6 @@
-// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM, im2col/col2im, ReLU, max pooling and
-// the optimisers' steps of engine/wasm/, compiled by scripts/build-wasm.ts to engine/wasm/kernels.wasm.
-// The caller (a worker, a test, a script) reads that file and hands over its bytes or the compiled
+// The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM, im2col/col2im, the activations, max
+// pooling and the optimisers' steps of engine/wasm/, compiled by scripts/build-wasm.ts to
+// engine/wasm/kernels.wasm. The caller (a worker, a test, a script) reads that file and hands over its bytes or the compiled
 // module, so engine/ stays free of Node imports.
 //
 // Operands: the float32 buffers the engine allocates (`floats`, `grow`) while these kernels are
@@ -34,6 +34,8 @@ interface KernelExports {
   col2im(col: number, batch: number, C: number, H: number, W: number, k: number, dx: number): void;
   relu(x: number, y: number, n: number): void;
   reluBackward(y: number, dy: number, dx: number, n: number): void;
+  sigmoid(x: number, y: number, n: number): void;
+  tanh(x: number, y: number, n: number, a: number, s: number): void;
   maxPool(x: number, maps: number, H: number, W: number, n: number, y: number, winner: number): void;
   meanOfSlots(slots: number, count: number, stride: number, n: number, rows: number, out: number): number;
   sgd(w: number, g: number, n: number, lr: number, wd: number): number;
@@ -42,8 +44,8 @@ interface KernelExports {
     lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): number;
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'relu', 'reluBackward', 'maxPool',
-  'meanOfSlots', 'sgd', 'momentum', 'adam'] as const;
+const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'relu', 'reluBackward', 'sigmoid', 'tanh',
+  'maxPool', 'meanOfSlots', 'sgd', 'momentum', 'adam'] as const;
 
 const PAGE = 65536;
 const REGION = 16 * PAGE; // claimed at least this much at a time
@@ -176,6 +178,18 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object, 
       const out = input(n, y), gradient = input(n, dy), to = result(n, dx);
       exports.reluBackward(out, gradient, to, n);
       output(to, n, dx);
+    },
+    sigmoid(x, y, n) {
+      call();
+      const from = input(n, x), to = result(n, y);
+      exports.sigmoid(from, to, n);
+      output(to, n, y);
+    },
+    tanh(x, y, n, a, s) {
+      call();
+      const from = input(n, x), to = result(n, y);
+      exports.tanh(from, to, n, a, s);
+      output(to, n, y);
     },
     maxPool(x, maps, H, W, n, y, winner) {
       call();

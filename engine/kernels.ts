@@ -11,9 +11,10 @@
 //   B is [K][N], or [N][K] when transB; C is [M][N]. The arrays may be longer than needed; C never
 //   overlaps A or B. All three arrays have the same element type (Float32Array for a float32 kernel).
 //   im2col(x, batch, C, H, W, k, col), col2im(col, batch, C, H, W, k, dx), relu(x, y, n),
-//   reluBackward(y, dy, dx, n), maxPool(x, maps, H, W, n, y, winner), meanOfSlots(...), sgd(...),
-//   momentum(...), adam(...): as the functions of those names below, with the same layouts and
-//   results (the optimisers' within float32 rounding: the TypeScript ones compute in double).
+//   reluBackward(y, dy, dx, n), sigmoid(x, y, n), tanh(x, y, n, a, s), maxPool(x, maps, H, W, n, y,
+//   winner), meanOfSlots(...), sgd(...), momentum(...), adam(...): as the functions of those names
+//   below, with the same layouts and results (sigmoid's, tanh's and the optimisers' within float32
+//   rounding: the TypeScript ones compute in double).
 
 export type DType = 'float32' | 'float64';
 export type Floats = Float32Array | Float64Array;
@@ -27,6 +28,9 @@ export interface Kernels {
   /** As `relu`, `reluBackward` and `maxPool` below. */
   relu(x: Floats, y: Floats, n: number): void;
   reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void;
+  /** As `sigmoid` and `tanh` below. */
+  sigmoid(x: Floats, y: Floats, n: number): void;
+  tanh(x: Floats, y: Floats, n: number, a: number, s: number): void;
   maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void;
   /** As `meanOfSlots`, `sgd`, `momentum` and `adam` below: each returns whether all it wrote is finite. */
   meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean;
@@ -107,7 +111,8 @@ function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number,
 }
 
 export const tsKernels: Kernels = {
-  gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, relu: reluTs, reluBackward: reluBackwardTs, maxPool: maxPoolTs,
+  gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, relu: reluTs, reluBackward: reluBackwardTs,
+  sigmoid: sigmoidTs, tanh: tanhTs, maxPool: maxPoolTs,
   meanOfSlots: meanOfSlotsTs, sgd: sgdTs, momentum: momentumTs, adam: adamTs,
 };
 
@@ -139,6 +144,14 @@ export function relu(x: Floats, y: Floats, n: number): void {
 
 export function reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void {
   (dx instanceof Float32Array ? float32Kernels : tsKernels).reluBackward(y, dy, dx, n);
+}
+
+export function sigmoid(x: Floats, y: Floats, n: number): void {
+  (y instanceof Float32Array ? float32Kernels : tsKernels).sigmoid(x, y, n);
+}
+
+export function tanh(x: Floats, y: Floats, n: number, a: number, s: number): void {
+  (y instanceof Float32Array ? float32Kernels : tsKernels).tanh(x, y, n, a, s);
 }
 
 export function maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void {
@@ -210,6 +223,16 @@ function reluTs(x: Floats, y: Floats, n: number): void {
 /** ReLU backward from its output: dx = dy where y > 0, else 0. */
 function reluBackwardTs(y: Floats, dy: Floats, dx: Floats, n: number): void {
   for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+}
+
+/** Sigmoid (seed eq. 21): y = 1 / (1 + e^-x). */
+function sigmoidTs(x: Floats, y: Floats, n: number): void {
+  for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-x[i]));
+}
+
+/** y = a tanh(s x): tanh itself for a = s = 1. */
+function tanhTs(x: Floats, y: Floats, n: number, a: number, s: number): void {
+  for (let i = 0; i < n; i++) y[i] = a * Math.tanh(s * x[i]);
 }
 
 /** Max over n x n windows, stride n, of `maps` H x W maps stored one after another (seed eq. 29):

@@ -1,6 +1,6 @@
 // Element-wise activation y = f(x); backward dx = dy * f'(x), with f' written in terms of y so the
 // layer keeps only its output (backprop-notes "Activations"; sigmoid' is eq. 22).
-import { type DType, type Floats, floats, grow, relu, reluBackward } from '../kernels.ts';
+import { type DType, type Floats, floats, grow, relu, reluBackward, sigmoid, tanh } from '../kernels.ts';
 import type { ConvActivation } from '../spec.ts';
 import { type Layer, ParameterFree, foldKink, size } from './layer.ts';
 
@@ -26,10 +26,10 @@ export class Activation extends ParameterFree implements Layer {
     const n = batch * size(this.inShape);
     const y = (this.y = grow(this.y, n));
     switch (this.kind) {
-      case 'sigmoid': for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-x[i])); break; // eq. 21
-      case 'tanh': for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); break;
+      case 'sigmoid': sigmoid(x, y, n); break; // eq. 21
+      case 'tanh': tanh(x, y, n, 1, 1); break;
       case 'relu': relu(x, y, n); break;
-      case 'scaled-tanh': for (let i = 0; i < n; i++) y[i] = A * Math.tanh(S * x[i]); break;
+      case 'scaled-tanh': tanh(x, y, n, A, S); break;
     }
     return y;
   }

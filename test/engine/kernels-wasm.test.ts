@@ -160,6 +160,31 @@ describe('wasm ReLU and max pooling match the TypeScript ones exactly', () => {
     }
   });
 
+  // e^x by Cephes' polynomial, then a division (and a subtraction for tanh): a few units in the last
+  // place, a difference below the smallest normal float counting as one (sigmoid(-200) may be 6e-39,
+  // not 0); a wrong constant or a lost lane is off by far more.
+  const ulps = (got: number, want: number) => Math.abs(got - want) / Math.max(Math.abs(want) * 2 ** -23, 2 ** -126);
+  for (const [name, a, s] of [['tanh', 1, 1], ['scaled tanh', 1.7159, 2 / 3]] as const) {
+    it(`sigmoid and ${name} within 4 units in the last place of TypeScript's, special values as in TypeScript`, () => {
+      const n = 4003, x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = ((i / n) - 0.5) * (i % 3 ? 60 : 3); // +-30, and finely near 0
+      x.set([0, NaN, Infinity, -Infinity, 1e-30, -200, 200, 0.625, -0.625], 0);
+      for (const kernel of ['sigmoid', 'tanh'] as const) {
+        const ts = new Float32Array(n), simd = new Float32Array(n);
+        if (kernel === 'sigmoid') { tsKernels.sigmoid(x, ts, n); wasm.sigmoid(x, simd, n); } else { tsKernels.tanh(x, ts, n, a, s); wasm.tanh(x, simd, n, a, s); }
+        let worst = 0;
+        for (let i = 0; i < n; i++) {
+          if (Number.isNaN(ts[i])) expect(simd[i], `${kernel}(${x[i]})`).toBeNaN();
+          else worst = Math.max(worst, ulps(simd[i], ts[i]));
+        }
+        expect(worst, kernel).toBeLessThanOrEqual(4);
+        const tail = new Float32Array(7);
+        if (kernel === 'sigmoid') wasm.sigmoid(x.subarray(n - 7), tail, 7); else wasm.tanh(x.subarray(n - 7), tail, 7, a, s);
+        expect(tail).toEqual(simd.subarray(n - 7)); // the ragged end: the lanes' arithmetic
+      }
+    });
+  }
+
   it('max pooling: maxima and winners, with ties, on ragged map sizes', () => {
     const rng = new Rng(6);
     for (const [maps, H, W, n] of [[3 * 6, 28, 28, 2], [2 * 16, 10, 10, 2], [2, 7, 9, 2], [3, 9, 6, 3], [1, 5, 5, 1]]) {
