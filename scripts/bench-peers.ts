@@ -19,7 +19,8 @@ import { installWasmKernels } from '../engine/kernels-wasm.ts';
 import { Model } from '../engine/model.ts';
 import { PRESETS, type ModelSpec } from '../engine/spec.ts';
 import { loadDataset, prepareDataset, type Dataset } from '../main/datasets/index.ts';
-import { shardRows, TrainingSession } from '../main/trainer/index.ts';
+import { shardRows } from '../main/trainer/index.ts';
+import { appTrainer } from './app-trainer.ts';
 import { buildWasm } from './build-wasm.ts';
 
 const BATCH = 64;
@@ -58,18 +59,21 @@ async function digits(spec: ModelSpec): Promise<Dataset> {
   return prepareDataset(await loadDataset({ builtin: 'mnist' }), { spec }).train;
 }
 
-/** The trainer as the app runs it: each step's shards on `threads` Piscina workers. */
+/** The trainer as the app runs it (Piscina workers, rounds of steps): rounds of one `steps`-batch epoch. */
 async function ours(spec: ModelSpec, train: Dataset, threads: number, wasm: boolean, steps: number): Promise<Figure> {
-  const session = await TrainingSession.create({
-    train, validation: null, normalization: null,
-    config: { spec, optimizer: { kind: 'momentum', lr: LR, momentum: MOMENTUM }, batchSize: BATCH, epochs: 1, threads, seed: 1 },
-    ...(wasm ? {} : { wasmFile: null }),
-    onEvent: () => {},
-  });
+  const optimizer = { kind: 'momentum' as const, lr: LR, momentum: MOMENTUM };
+  const t = await appTrainer({ spec, train, threads, steps, batchSize: BATCH, optimizer, ...(wasm ? {} : { wasmFile: null }) });
   try {
-    return await rounds(steps, 5, () => session.step());
+    await t.epoch(); // warm-up
+    const rates: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const began = performance.now();
+      await t.epoch();
+      rates.push((steps * BATCH) / ((performance.now() - began) / 1000));
+    }
+    return figure(rates);
   } finally {
-    await session.close();
+    await t.close();
   }
 }
 

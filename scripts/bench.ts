@@ -17,7 +17,8 @@ import { Model } from '../engine/model.ts';
 import { createOptimizer, type OptimizerConfig } from '../engine/optim.ts';
 import { PRESETS, type ModelSpec } from '../engine/spec.ts';
 import { loadDataset, prepareDataset, type Dataset } from '../main/datasets/index.ts';
-import { shardRows, TrainingSession } from '../main/trainer/index.ts';
+import { shardRows } from '../main/trainer/index.ts';
+import { appTrainer } from './app-trainer.ts';
 
 const BATCH = 64;
 const ROUNDS = 7;
@@ -45,26 +46,10 @@ async function roundSeconds(contenders: Round[]): Promise<number[]> {
   return times.map(median);
 }
 
-/** The trainer as the app runs it: each round is one epoch of `steps` batches (--limit) with a
- *  64-row validation set, timed from start or resume to the epoch's end. */
+/** The trainer as the app runs it: each round is one epoch of `steps` batches. */
 async function trainer(spec: ModelSpec, train: Dataset, threads: number, steps: number): Promise<{ round: Round; close(): Promise<void> }> {
-  const validation = { ...train, rows: BATCH, features: train.features.subarray(0, BATCH * train.features.length / train.rows), labels: train.labels.subarray(0, BATCH) };
-  let epochEnded = () => {};
-  const session = await TrainingSession.create({
-    train, validation, normalization: null,
-    onEvent: (e) => e.type === 'epoch' && epochEnded(),
-    config: { spec, optimizer: OPTIMIZER, batchSize: BATCH, epochs: 1000, threads, seed: 1, limit: steps * BATCH },
-  });
-  return {
-    async round() {
-      const ended = new Promise<void>((resolve) => (epochEnded = resolve));
-      if (session.state === 'idle') session.start();
-      else session.resume();
-      await ended;
-      await session.pause();
-    },
-    close: () => session.close(),
-  };
+  const t = await appTrainer({ spec, train, threads, steps, batchSize: BATCH, optimizer: OPTIMIZER });
+  return { round: () => t.epoch(), close: () => t.close() };
 }
 
 /** The same steps without the pool: the same shards computed in this thread, their gradient sums
