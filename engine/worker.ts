@@ -7,7 +7,8 @@
 // place.
 //
 // A training task runs several consecutive steps (about 50 ms of them), in lockstep with the other
-// tasks of its round, one per thread: per step, each writes its shards' gradient SUMS into their
+// tasks of its round, one per thread: per step, each takes shards from a shared counter until none
+// is left (so a thread slowed by other work takes fewer) and writes their gradient SUMS into their
 // slots, waits at a barrier, reduces and updates its slice of the parameter vector into the next
 // version's copy, writes whether all it computed is finite, waits at a second barrier, and goes on
 // only if every task's step was finite. So the main thread's round trip (a few tenths of a
@@ -37,11 +38,12 @@ export interface WorkerData {
   gradSlots: Float32Array; // slot k holds shard k's gradient sum: slots x parameter count
   grad: Float32Array; // the step's mean gradient
   // A round's shared state, zeroed by the main thread before each round: [0] arrivals at the
-  // round's barriers, [1] 1 once the main thread gives the round up, [2] its steps done.
+  // round's barriers, [1] 1 once the main thread gives the round up, [2] its steps done, [3] the
+  // shard tickets taken.
   round: Int32Array;
   flags: Int32Array; // per task, what was not finite in its current step (Flags)
   stepLoss: Float64Array; // step k of a round, shard s: [k * maxShards + s]
-  stepCorrect: Int32Array; // step k of a round, task i: [k * tasks + i]
+  stepCorrect: Int32Array; // step k of a round, shard s: [k * maxShards + s]
   order: Int32Array; // the epoch's shuffled row order of the training set
   train: SharedSet;
   validation: SharedSet | null;
@@ -52,10 +54,9 @@ export interface WorkerData {
 }
 
 
-/** One step as one task sees it: its shards of `shardRows` rows (the last may be shorter) cover
- *  [start, end) of the shuffled order, shard i writing slot firstSlot + i; the step has `shards`
- *  shards over `rows` rows in all. */
-export interface StepPlan { start: number; end: number; firstSlot: number; shards: number; rows: number }
+/** One step: its `shards` shards of `shardRows` rows (the last may be shorter) cover [start, end) of
+ *  the shuffled order, shard i writing slot i. */
+export interface StepPlan { start: number; end: number; shards: number }
 
 /** A round's training task `index` of `tasks`: its part of consecutive steps from parameter
  *  version `version` and optimiser step `t` on, updating parameters [from, to) each step. Eval
@@ -116,10 +117,11 @@ function modelAt(version: number): Model {
 
 function train(task: Extract<Task, { kind: 'steps' }>): StepsResult {
   const { round, flags } = data;
-  let barriers = 0;
+  let barriers = 0, tickets = 0;
   for (const [k, step] of task.steps.entries()) {
     const version = task.version + k;
-    let mine = gradient(modelAt(version), task, step, k);
+    let mine = gradient(modelAt(version), task, step, k, tickets);
+    tickets += step.shards + task.tasks; // each task also drew one ticket past the last shard
     arrive(task.tasks, ++barriers);
     mine |= update(task, step, version, task.t + k);
     flags[task.index] = mine;
@@ -157,7 +159,8 @@ function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version:
   const next = current ^ 1;
   const params = data.params[next];
   const size = params.length;
-  if (!meanOfSlots(gradSlots.subarray(from), step.shards, size, to - from, step.rows, grad.subarray(from, to))) return Flags.grad;
+  const rows = step.end - step.start;
+  if (!meanOfSlots(gradSlots.subarray(from), step.shards, size, to - from, rows, grad.subarray(from, to))) return Flags.grad;
   params.set(data.params[current].subarray(from, to), from);
   data.moments[current].forEach((m, i) => data.moments[next][i].set(m.subarray(from, to), from));
   const optimizer = (optimizers[next] ??= createOptimizer(task.optimizer, size, data.moments[next]));
@@ -166,19 +169,20 @@ function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version:
   return optimizer.update(params, grad, from, to) ? 0 : Flags.params;
 }
 
-/** The task's shards of step k: gradient sums into their slots, loss sums and correct count into
- *  the round's arrays; Flags.loss if a loss sum is not finite. */
-function gradient(m: Model, task: Extract<Task, { kind: 'steps' }>, step: StepPlan, k: number): number {
-  let correct = 0, flags = 0;
-  for (let start = step.start, slot = step.firstSlot; start < step.end; start += task.shardRows, slot++) {
+/** Shards of step k, as long as the round's counter has some left (its ticket `first` is the
+ *  step's shard 0): gradient sums into their slots, loss sums and correct counts into the round's
+ *  arrays. Flags.loss if a loss sum is not finite. */
+function gradient(m: Model, task: Extract<Task, { kind: 'steps' }>, step: StepPlan, k: number, first: number): number {
+  let flags = 0;
+  for (let shard; (shard = Atomics.add(data.round, 3, 1) - first) < step.shards; ) {
+    const start = step.start + shard * task.shardRows;
     const rows = Math.min(task.shardRows, step.end - start);
-    const shard = m.gradSum(gather(m.inputSize, start, rows), batchLabels, rows);
-    data.gradSlots.set(m.grads, slot * m.size);
-    data.stepLoss[k * task.maxShards + slot] = shard.lossSum;
-    if (!Number.isFinite(shard.lossSum)) flags = Flags.loss;
-    correct += shard.correct;
+    const result = m.gradSum(gather(m.inputSize, start, rows), batchLabels, rows);
+    data.gradSlots.set(m.grads, shard * m.size);
+    data.stepLoss[k * task.maxShards + shard] = result.lossSum;
+    data.stepCorrect[k * task.maxShards + shard] = result.correct;
+    if (!Number.isFinite(result.lossSum)) flags = Flags.loss;
   }
-  data.stepCorrect[k * task.tasks + task.index] = correct;
   return flags;
 }
 

@@ -23,7 +23,7 @@ import { Rng } from '../../engine/rng.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import { parseOrThrow } from '../../engine/validate.ts';
 import { weightsToJson, type Normalization } from '../../engine/weights.ts';
-import type { ShardsResult, WorkerData } from '../../engine/worker.ts';
+import type { ShardsResult, StepPlan, WorkerData } from '../../engine/worker.ts';
 import type { SessionState } from '../api/contract.ts';
 import type { Dataset } from '../datasets/index.ts';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
@@ -238,10 +238,10 @@ export class TrainingSession {
       version: shared(Int32Array, 1),
       gradSlots: vector(maxShards * size),
       grad: vector(size),
-      round: shared(Int32Array, 3),
+      round: shared(Int32Array, 4),
       flags: shared(Int32Array, config.threads),
       stepLoss: shared(Float64Array, MAX_ROUND_STEPS * maxShards),
-      stepCorrect: shared(Int32Array, MAX_ROUND_STEPS * config.threads),
+      stepCorrect: shared(Int32Array, MAX_ROUND_STEPS * maxShards),
       order: shared(Int32Array, base.length),
       train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
       validation: validation
@@ -431,20 +431,16 @@ export class TrainingSession {
     const { shardRows, maxShards, slices } = this;
     const { threads } = this.pool;
     const size = this.model.size;
-    const plans: { start: number; end: number; shards: number }[] = [];
+    const plans: StepPlan[] = [];
     for (let start = this.position; plans.length < count && start < this.base.length; start += batchSize) {
       const end = Math.min(start + batchSize, this.base.length);
       plans.push({ start, end, shards: Math.ceil((end - start) / shardRows) });
     }
     const version = Atomics.load(this.data.version, 0);
-    // Task i: shard group i of each step, and parameter slice i (a small batch may have fewer groups than threads).
+    // Task i updates parameter slice i; the shards go to whichever task takes them first.
     const tasks = Array.from({ length: threads }, (_, i) => {
       const [from, to] = slices[i] ?? [size, size];
-      const steps = plans.map(({ start, end, shards }) => {
-        const [first, last] = split(shards, threads)[i] ?? [shards, shards];
-        return { start: start + first * shardRows, end: Math.min(end, start + last * shardRows), firstSlot: first, shards, rows: end - start };
-      });
-      return { kind: 'steps' as const, version, tasks: threads, index: i, steps, shardRows, maxShards, from, to, t: this.t + 1, optimizer: { ...this.optimizer } };
+      return { kind: 'steps' as const, version, tasks: threads, index: i, steps: plans, shardRows, maxShards, from, to, t: this.t + 1, optimizer: { ...this.optimizer } };
     });
     let failed;
     try {
@@ -462,13 +458,14 @@ export class TrainingSession {
   }
 
   /** Makes the round's first steps current, with their losses and correct counts (summed in shard
-   *  and task order: a fixed order, whatever the thread count). */
-  private commit(done: { start: number; end: number; shards: number }[]): void {
+   *  order: a fixed order, whatever the thread count). */
+  private commit(done: StepPlan[]): void {
     const { stepLoss, stepCorrect } = this.data;
-    const { threads } = this.pool;
     for (const [k, { start, end, shards }] of done.entries()) {
-      for (let s = 0; s < shards; s++) this.epochLossSum += stepLoss[k * this.maxShards + s];
-      for (let i = 0; i < threads; i++) this.epochCorrect += stepCorrect[k * threads + i];
+      for (let s = 0; s < shards; s++) {
+        this.epochLossSum += stepLoss[k * this.maxShards + s];
+        this.epochCorrect += stepCorrect[k * this.maxShards + s];
+      }
       this.t++;
       this.position = end;
       this.stepCount++;

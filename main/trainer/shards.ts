@@ -1,9 +1,8 @@
-// How a mini-batch is cut into shards and the shards into tasks.
+// How a mini-batch is cut into shards, and how work is split into runs.
 //
 // Shards are FIXED by the model and the batch size, never by the thread count: the shards' gradient
-// sums are added in shard order, so a seed gives bit-identical weights with 1, 2 or 3
-// threads. Tasks only group consecutive shards, one group per thread, so the per-task cost of the
-// pool (about 0.1 ms here) is paid once per thread and step, not once per shard.
+// sums are added in shard order, so a seed gives bit-identical weights with 1, 2 or 3 threads,
+// whichever thread computes which shard (the workers take them from a shared counter).
 import { Model } from '../../engine/model.ts';
 import type { ModelSpec } from '../../engine/spec.ts';
 
