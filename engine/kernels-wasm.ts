@@ -1,7 +1,7 @@
 // The float32 `Kernels` on WebAssembly SIMD: the packed SGEMM, im2col/col2im, the activations, max
 // pooling and the optimisers' steps of engine/wasm/, compiled by scripts/build-wasm.ts to
-// engine/wasm/kernels.wasm. The caller (a worker, a test, a script) reads that file and hands over its bytes or the compiled
-// module, so engine/ stays free of Node imports.
+// engine/wasm/kernels.wasm. The caller (a worker, a test, a script) reads that file and hands over
+// its bytes or the compiled module, so engine/ stays free of Node imports.
 //
 // Operands: the float32 buffers the engine allocates (`floats`, `grow`) while these kernels are
 // installed are placed in the module's memory, so the kernels read and write them in place; any

@@ -2,21 +2,9 @@
 // loss fall, export the weights, check the file, re-import it and get the same predictions.
 import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures.ts';
-import { dropFiles, probabilities, screenshot, setNumber, trainToEnd } from './ui.ts';
+import { dropFiles, pointsCsv, probabilities, screenshot, setNumber, trainToEnd } from './ui.ts';
 import { parseWeights } from '../../engine/weights.ts';
 import { Model } from '../../engine/model.ts';
-
-/** Two linearly separable classes in the plane, from a fixed LCG so every run sees the same file. */
-function pointsCsv(rows: number): string {
-  let s = 12345;
-  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-  const lines = ['x1,x2,side'];
-  for (let i = 0; i < rows; i++) {
-    const x1 = next(), x2 = next();
-    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${x1 + 0.5 * x2 > 0 ? 'right' : 'left'}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 test.use({ viewport: { width: 1400, height: 900 } });
 

@@ -43,3 +43,16 @@ export async function screenshot(target: Page | Locator, name: string): Promise<
 export async function probabilities(scope: Locator): Promise<string[]> {
   return scope.getByRole('list', { name: 'Class probabilities' }).locator('.value').allTextContents();
 }
+
+/** Points in the plane, two classes split by a line, as a CSV: from a seeded LCG, so a seed always
+ *  gives the same file and two seeds two different ones. */
+export function pointsCsv(rows: number, seed = 12345): string {
+  let s = seed;
+  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const lines = ['x1,x2,side'];
+  for (let i = 0; i < rows; i++) {
+    const x1 = next(), x2 = next();
+    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${x1 + 0.5 * x2 > 0 ? 'right' : 'left'}`);
+  }
+  return lines.join('\n') + '\n';
+}

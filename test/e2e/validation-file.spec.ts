@@ -2,19 +2,7 @@
 // "separate file", drop the test CSV (a bad one first), train one epoch, and see that validation
 // ran on the file's rows while all the training rows trained.
 import { test, expect } from './fixtures.ts';
-import { dropFiles, screenshot, setNumber, trainToEnd } from './ui.ts';
-
-/** Points in the plane, two classes by a line, from a seeded LCG: a seed per file, so the two differ. */
-function pointsCsv(rows: number, seed: number): string {
-  let s = seed;
-  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-  const lines = ['x1,x2,side'];
-  for (let i = 0; i < rows; i++) {
-    const x1 = next(), x2 = next();
-    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${x1 + 0.5 * x2 > 0 ? 'right' : 'left'}`);
-  }
-  return lines.join('\n') + '\n';
-}
+import { dropFiles, pointsCsv, screenshot, setNumber, trainToEnd } from './ui.ts';
 
 test('validation on a separate CSV: its rows validate, all training rows train', async ({ app, consoleErrors }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist');
