@@ -11,8 +11,8 @@ import { readCheckpoint } from '../../../main/trainer/checkpoint.ts';
 import { dataRng, type EpochMetrics, type StepMetrics, type TrainConfig } from '../../../main/trainer/session.ts';
 import { blobs, bytes, session, trainToEnd } from './helpers.ts';
 
-const mlp784: ModelSpec = PRESETS.mlp; // 784-128-10 sigmoid: shards of 128 rows, at most half the batch
-const lenet: ModelSpec = PRESETS.lenet5; // shards of 16 rows
+const mlp784: ModelSpec = PRESETS.mlp; // 784-128-10 sigmoid: shards of 64 rows, at most half the batch
+const lenet: ModelSpec = PRESETS.lenet5; // shards of 8 rows
 const tiny: ModelSpec = { type: 'mlp', inputs: 4, hidden: [8], classes: 3, activation: 'tanh', output: 'softmax', loss: 'cross-entropy' };
 
 const epochsOf = (events: { type: string }[]) =>
@@ -59,7 +59,7 @@ describe('the step', () => {
   });
 
   it('gives bit-identical weights with 1, 2 or 3 threads (MLP, Adam)', async () => {
-    const train = blobs(400, 784, 10, 2); // shards 128, 128, 128 per batch of 384, then 16
+    const train = blobs(400, 784, 10, 2); // six shards of 64 rows per batch of 384, then one of 16
     const results = [];
     for (const threads of [1, 2, 3]) {
       const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'adam', lr: 0.01 }, batchSize: 384, epochs: 2, seed: 3, threads };
@@ -73,7 +73,7 @@ describe('the step', () => {
   });
 
   it('gives bit-identical weights with 1, 2 or 3 threads (LeNet-5, momentum)', async () => {
-    const train = blobs(80, 1024, 10, 3, [1, 32, 32]); // shards 16, 16, 16 per batch of 48, then 16, 16
+    const train = blobs(80, 1024, 10, 3, [1, 32, 32]); // six shards of 8 rows per batch of 48, then four
     const results = [];
     for (const threads of [1, 2, 3]) {
       const config: TrainConfig = { spec: lenet, optimizer: { kind: 'momentum', lr: 0.05 }, batchSize: 48, epochs: 1, seed: 4, threads };

@@ -12,9 +12,9 @@ describe('shards', () => {
   });
 
   it('cuts a batch by the model, never by the thread count', () => {
-    expect(shardRows(PRESETS.lenet5, 64)).toBe(16); // 128 x 61,706 / 416,520 = 19 rows -> 16
-    expect(shardRows(PRESETS.mlp, 64)).toBe(32); // 128 x 101,770 / 101,632 = 128 rows, but half the batch
-    expect(shardRows(PRESETS.mlp, 512)).toBe(128);
+    expect(shardRows(PRESETS.lenet5, 64)).toBe(8); // 64 x 61,706 / 416,520 = 9.5 rows -> 8
+    expect(shardRows(PRESETS.mlp, 64)).toBe(32); // 64 x 101,770 / 101,632 = 64 rows, but half the batch
+    expect(shardRows(PRESETS.mlp, 512)).toBe(64);
     expect(shardRows(iris, 32)).toBe(16);
     expect(shardRows(PRESETS.lenet5, 1)).toBe(1);
     expect(shardRows(PRESETS.lenet5, 4096)).toBe(64); // at most 64 slots
