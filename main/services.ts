@@ -271,11 +271,11 @@ export class Services {
     return x;
   }
 
-  /** The validation split (else the training split) and its row `index`. */
+  /** The validation set (a split or a separate file; else the training set) and its row `index`. */
   private sampleRow(index: number, action: string): { ds: Dataset; x: Float32Array; label: number } {
     const p = this.requirePrepared(action);
     const ds = p.data.validation ?? p.data.train;
-    if (index >= ds.rows) throw new InputError(`${action}: index ${index} is out of range; the ${p.data.validation ? 'validation' : 'training'} split has ${ds.rows} rows`);
+    if (index >= ds.rows) throw new InputError(`${action}: index ${index} is out of range; the ${p.data.validation ? 'validation' : 'training'} set has ${ds.rows} rows`);
     const size = featureSize(ds);
     return { ds, x: ds.features.slice(index * size, (index + 1) * size), label: ds.labels[index] };
   }

@@ -212,7 +212,7 @@ describe('a whole session through the services', () => {
     expect(sample.count).toBe(30);
     expect(sample.predicted).toBe(sample.probabilities.indexOf(Math.max(...sample.probabilities)));
     expect(new Float32Array(sample.features)).toHaveLength(4);
-    expect(await s.call('validationSample', { index: 30 })).toEqual(inputError('validationSample: index 30 is out of range; the validation split has 30 rows'));
+    expect(await s.call('validationSample', { index: 30 })).toEqual(inputError('validationSample: index 30 is out of range; the validation set has 30 rows'));
 
     // Import into fresh services: the same predictions.
     const other = services().s;
