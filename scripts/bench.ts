@@ -4,10 +4,11 @@
 // and LeNet-5 on the MNIST digits at batch 64 (Adam), training as the app does (start/resume to an
 // epoch's end, metrics and a small validation included), with 1 worker thread and with all cores,
 // the scaling ratio, and the share of the time spent in dispatch: the 1-thread trainer against the
-// same shards computed and summed directly in this thread (Model.gradSum + the optimiser, same
-// wasm kernels), so what remains is the pool's cost (messages, gathering rows, gradient slots,
-// bookkeeping). Goal on 2 cores: LeNet-5 with 2 threads >= 1.8x one thread. Other work on the machine moves the figures:
-// each is the median of several rounds, and the rounds alternate between the contenders.
+// same shards computed and averaged directly in this thread (Model.gradSum, meanOfSlots and the
+// optimiser, same wasm kernels), so what remains is the pool's cost (rounds, barriers, gathering
+// rows, bookkeeping). Goal on 2 cores: LeNet-5 with 2 threads >= 1.8x one thread. Other work on the
+// machine moves the figures: the rounds alternate between the contenders, rates are medians of
+// rounds, and ratios medians of ratios of rounds run one right after the other.
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ import { shardRows } from '../main/trainer/index.ts';
 import { appTrainer } from './app-trainer.ts';
 
 const BATCH = 64;
-const ROUNDS = 7;
+const ROUNDS = 9;
 const WARMUP_ROUNDS = 3;
 const OPTIMIZER: OptimizerConfig = { kind: 'adam', lr: 0.001 };
 const cores = availableParallelism();
@@ -30,9 +31,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 type Round = () => Promise<void> | void;
 
-/** Median seconds of a round of each contender. Rounds alternate between them, so that load from
- *  elsewhere on the machine falls on all of them alike. */
-async function roundSeconds(contenders: Round[]): Promise<number[]> {
+/** Seconds of each round of each contender ([contender][round]). Rounds alternate between them, so
+ *  that load from elsewhere on the machine falls on all of them alike. */
+async function roundSeconds(contenders: Round[]): Promise<number[][]> {
   // Warm-up: each worker's JIT and wasm tier-up take a few dozen steps.
   for (const round of contenders) for (let i = 0; i < WARMUP_ROUNDS; i++) await round();
   const times: number[][] = contenders.map(() => []);
@@ -43,8 +44,12 @@ async function roundSeconds(contenders: Round[]): Promise<number[]> {
       times[c].push((performance.now() - began) / 1000);
     }
   }
-  return times.map(median);
+  return times;
 }
+
+/** The median over rounds of f(round r of a, round r of b): a ratio of rounds run one right after
+ *  the other, which the host's load, drifting over the run, moves less than a ratio of medians. */
+const pairedMedian = (a: number[], b: number[], f: (x: number, y: number) => number) => median(a.map((x, r) => f(x, b[r])));
 
 /** The trainer as the app runs it: each round is one epoch of `steps` batches. */
 async function trainer(spec: ModelSpec, train: Dataset, threads: number, steps: number): Promise<{ round: Round; close(): Promise<void> }> {
@@ -88,9 +93,12 @@ for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 100], ['LeNet
   const together = () => Promise.all(apart.map((t) => t.round())).then(() => {});
   try {
     const [base, single, multi, independent] = await roundSeconds([direct(spec, train, steps), one.round, all.round, together]);
-    const rate = (s: number) => Math.round((steps * BATCH) / s).toLocaleString('en-US');
-    rows.push([name, String(shardRows(spec, BATCH)), rate(base), rate(single), rate(multi), `${(single / multi).toFixed(2)}x`,
-      `${((cores * single) / independent).toFixed(2)}x`, `${(100 * (1 - base / single)).toFixed(1)} %`]);
+    const rate = (s: number[]) => Math.round((steps * BATCH) / median(s)).toLocaleString('en-US');
+    const scaling = pairedMedian(single, multi, (x, y) => x / y);
+    const ceiling = pairedMedian(single, independent, (x, y) => (cores * x) / y);
+    const dispatch = pairedMedian(base, single, (x, y) => 1 - x / y);
+    rows.push([name, String(shardRows(spec, BATCH)), rate(base), rate(single), rate(multi), `${scaling.toFixed(2)}x`,
+      `${ceiling.toFixed(2)}x`, `${(100 * dispatch).toFixed(1)} %`]);
   } finally {
     await Promise.all([one, all, ...apart].map((t) => t.close()));
   }
@@ -99,7 +107,8 @@ for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 100], ['LeNet
 const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'ceiling', 'dispatch share'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(`training samples/s, median of ${ROUNDS} rounds; dispatch share = 1 - in-thread time / 1-thread trainer time (same shards)`);
+console.log(`training samples/s, median of ${ROUNDS} rounds; scaling, ceiling and dispatch share: medians of the rounds' ratios`);
+console.log('dispatch share = 1 - in-thread time / 1-thread trainer time (same shards)');
 // Scaling needs idle cores: say how busy the machine was, and what the same kernels gain from more
 // threads when nothing at all is shared between them (the ceiling).
 console.log(`load average ${loadavg()[0].toFixed(1)} on ${cores} cores (above ${cores}, other work competes for them)`);
