@@ -25,8 +25,8 @@ import {
   type TensorData,
 } from './api/contract.ts';
 import {
-  applyNormalization, BUILTINS, featureSize, loadDataset, matchClasses, numberedClasses, prepareDataset, preview, summarize,
-  type Dataset, type Prepared,
+  applyNormalization, BUILTINS, featureSize, loadDataset, matchClasses, numberedClasses, prepareDataset, preview, requireTwoClasses,
+  summarize, type Dataset, type Prepared,
 } from './datasets/index.ts';
 import { TrainingSession, type SessionState, type TrainerEvent } from './trainer/index.ts';
 
@@ -290,6 +290,7 @@ export class Services {
       loadDataset: async (payload: Payload<'loadDataset'>) => {
         const ds = await this.read(payload, 'loadDataset');
         if (!ds) return null;
+        requireTwoClasses(ds); // it is what the studio trains on: say so now, not at Start
         // Loaded without error: only now replace the previous dataset and what depended on it.
         let validation: Dataset | null = null;
         try {

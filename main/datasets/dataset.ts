@@ -69,9 +69,7 @@ export function classIndices(
       labels[i] = v;
       if (v > max) max = v;
     }
-    const classNames = numberedClasses(max + 1);
-    requireTwoClasses(labels, classNames, source);
-    return { labels, classNames };
+    return { labels, classNames: numberedClasses(max + 1) };
   }
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) index.set(String(values[i]), 0);
@@ -79,7 +77,6 @@ export function classIndices(
   const classNames = [...index.keys()].sort();
   classNames.forEach((name, c) => index.set(name, c));
   for (let i = 0; i < n; i++) labels[i] = index.get(String(values[i]))!;
-  requireTwoClasses(labels, classNames, source);
   return { labels, classNames };
 }
 
@@ -99,10 +96,12 @@ export function classCounts(labels: Int32Array, classes: number): number[] {
   return counts;
 }
 
-/** A classifier learns nothing from one class; say so at load time rather than train a constant. */
-function requireTwoClasses(labels: Int32Array, classNames: string[], source: string): void {
-  const present = classCounts(labels, classNames.length).flatMap((count, c) => (count > 0 ? [classNames[c]] : []));
+/** A classifier learns nothing from one class: a training set needs two. The loaders do not ask it
+ *  (a validation or test set may well hold one class, the digits a user wants checked, say): what
+ *  trains on a dataset does (train, the studio's loadDataset). */
+export function requireTwoClasses(ds: Dataset): void {
+  const present = classCounts(ds.labels, ds.classNames.length).flatMap((count, c) => (count > 0 ? [ds.classNames[c]] : []));
   if (present.length < 2) {
-    throw new DatasetError(`${source}: every row has the same label ${quote(present[0] ?? '')}; a classifier needs at least two classes`);
+    throw new DatasetError(`${ds.name}: every row has the same label ${quote(present[0] ?? '')}; a classifier needs at least two classes to train`);
   }
 }

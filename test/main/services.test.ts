@@ -297,6 +297,17 @@ describe('a separate validation set', () => {
     expect(epoch.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([0, 1, 2]);
   });
 
+  it('may hold a single class (the training set may not)', async () => {
+    const { s } = services();
+    const cats = { name: 'cats.csv', bytes: csvBytes('x1,x2,label\n1,1,c\n2,2,c\n') };
+    expect(await s.call('loadDataset', files(cats))).toEqual(inputError('cats.csv: every row has the same label "c"; a classifier needs at least two classes to train'));
+    value(await s.call('loadDataset', files(train)));
+    expect(value(await s.call('loadValidation', files(cats)))).toMatchObject({ validation: { name: 'cats.csv', rows: 2 } });
+    expect(value(await s.call('prepare', prepare))).toMatchObject({ trainRows: 6, validationRows: 2 });
+    const sample = value<{ label: number }>(await s.call('validationSample', { index: 1 }));
+    expect(sample.label).toBe(2); // "c" is the training set's third class
+  });
+
   it('says which file does not fit and why, and keeps the previous validation set', async () => {
     const { s } = services();
     value(await s.call('loadDataset', files(train)));

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../../engine/errors.ts';
 import type { OptimizerConfig } from '../../../engine/optim.ts';
-import { prepareDataset } from '../../datasets/index.ts';
+import { prepareDataset, requireTwoClasses } from '../../datasets/index.ts';
 import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
 import { noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
 import { completeSpec, DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg } from '../dataset-arg.ts';
@@ -52,6 +52,7 @@ ${DATASET_USAGE}
     const modelArg = required(values, 'model', 'train');
     const { value, source } = readModelArg(modelArg);
     const ds = await loadDatasetArg(required(values, 'dataset', 'train'), values);
+    requireTwoClasses(ds);
     const spec = completeSpec(value, source, ds, source.startsWith('preset '));
     const seed = parseSeed(values.seed);
     const normalize = choice(values.normalize, '--normalize', ['none', 'minmax', 'zscore'] as const);

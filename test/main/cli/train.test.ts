@@ -156,6 +156,16 @@ describe('eval and predict', { timeout: 300_000 }, () => {
     writeFileSync(at('other.json'), JSON.stringify({ inputs: [[1, 2, 3, 4], [1, 2, 3, 5]], labels: ['rose', 'tulip'] }));
     expect(await ok('predict', '--weights', at('small.json'), '--input', at('other.json'))).toMatch(/^1: \w+ \(labelled rose\)  \[.*\n2: \w+ \(labelled tulip\)  \[/);
   });
+
+  it('evaluate on a set of one class (all setosas), which train refuses', async () => {
+    writeFileSync(at('setosas.csv'), 'a,b,c,d,kind\n5.1,3.5,1.4,0.2,setosa\n4.9,3.0,1.4,0.2,setosa\n');
+    await ok('eval', '--weights', at('small.json'), '--dataset', at('setosas.csv'), '--report', at('setosas.json'));
+    const report = readJson<{ rows: number; confusion: number[][] }>(at('setosas.json'));
+    expect(report.rows).toBe(2);
+    expect(report.confusion[0].reduce((a, b) => a + b)).toBe(2); // both rows counted as setosas
+    expect(await badInput('train', '--model', 'mlp', '--dataset', at('setosas.csv')))
+      .toBe(`error: ${at('setosas.csv')}: every row has the same label "setosa"; a classifier needs at least two classes to train`);
+  });
 });
 
 describe('--image and --label-column in train, eval and predict', { timeout: 300_000 }, () => {

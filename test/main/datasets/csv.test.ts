@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../../main/datasets/index.ts';
+import { loadDataset, requireTwoClasses } from '../../../main/datasets/index.ts';
 import { expectDatasetError, loadText, rowsOf } from './helpers.ts';
 
 describe('CSV / TSV: what loads', () => {
@@ -108,7 +108,6 @@ describe('CSV / TSV: every bad file gets one specific line', () => {
     ['empty.csv', '', 'empty.csv: empty file'],
     ['blank.csv', '\n\r\n\n', 'blank.csv: no rows, only blank lines'],
     ['header.csv', 'x,y,label\n', 'header.csv: a header but no data rows'],
-    ['one.csv', 'x,y,label\n1,2,cat\n3,4,cat\n', 'one.csv: every row has the same label "cat"; a classifier needs at least two classes'],
     ['neg.csv', '1,2,0\n3,4,-1\n', 'neg.csv: row 2, column 3: a label must be a class name or a non-negative integer, got "-1"'],
     ['frac.csv', '1,2,0\n3,4,1.5\n', 'frac.csv: row 2, column 3: a label must be a class name or a non-negative integer, got "1.5"'],
     ['col.csv', '1\n2\n', 'col.csv: only one column; expected feature columns and a label column'],
@@ -118,6 +117,13 @@ describe('CSV / TSV: every bad file gets one specific line', () => {
   for (const [name, text, message] of cases) {
     it(message, () => expectDatasetError(loadText(name, text), message));
   }
+
+  it('loads a file of one class (a test set may be all cats), which a training set may not be', async () => {
+    const ds = await loadText('one.csv', 'x,y,label\n1,2,cat\n3,4,cat\n');
+    expect(ds.classNames).toEqual(['cat']);
+    expect(Array.from(ds.labels)).toEqual([0, 0]);
+    expect(() => requireTwoClasses(ds)).toThrow('one.csv: every row has the same label "cat"; a classifier needs at least two classes to train');
+  });
 
   it('names a label column that does not exist', async () => {
     await expectDatasetError(loadText('c.csv', 'x,y,label\n1,2,a\n', { labelColumn: 'kind' }), 'c.csv: no column named "kind"; columns: "x", "y", "label"');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../../main/datasets/index.ts';
+import { loadDataset, requireTwoClasses } from '../../../main/datasets/index.ts';
 import { expectDatasetError, file, rowsOf } from './helpers.ts';
 
 /** An IDX file written by hand from the format's definition: magic 0,0,type,dims; big-endian dims; data. */
@@ -88,7 +88,9 @@ describe('IDX', () => {
       loadDataset({ files: [file('x-images-idx3-ubyte', images), file('x-labels-idx1-ubyte.gz', gz)] }),
       'x-labels-idx1-ubyte.gz: not a valid gzip file (invalid distance)',
     );
-    await expectDatasetError(pair(images, idx([3], [4, 4, 4])), 'x-labels-idx1-ubyte: every row has the same label "4"; a classifier needs at least two classes');
+    const ones = await pair(images, idx([3], [4, 4, 4])); // one class: a test set, not a training set
+    expect([ones.classNames.length, ones.labels[2]]).toEqual([5, 4]);
+    expect(() => requireTwoClasses(ones)).toThrow(`${ones.name}: every row has the same label "4"; a classifier needs at least two classes to train`);
   });
 
   it('refuses a gzip announcing more than the size limit before inflating it', async () => {
