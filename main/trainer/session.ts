@@ -396,7 +396,7 @@ export class TrainingSession {
       // The steps done before the fault are kept; the step it hit is retried once, on fresh workers.
       if (this.retryAt !== this.stepCount) {
         this.retryAt = this.stepCount;
-        return true;
+        return this.advance(single);
       }
       const message = `training stopped at step ${this.stepCount + 1} (epoch ${this.epoch + 1}): a worker failed twice on the same work: ${e.message}; the weights are those of the last completed step`;
       this.emit({ type: 'error', message });

@@ -72,6 +72,24 @@ describe('a worker that fails mid-step', () => {
   }
 });
 
+describe('a worker that fails during a single step', () => {
+  it('is retried at once: the Step completes, as without the fault', async () => {
+    const clean = await session({ train, config });
+    const { s, events } = await faultySession('throw');
+    try {
+      await clean.s.step();
+      arm(1);
+      await s.step();
+      expect(readdirSync(dir)).toEqual([]); // the fault did happen
+      expect(s.state).toBe('paused');
+      expect(events.filter((e) => e.type === 'metrics').map((e) => (e as { metrics: { step: number } }).metrics.step)).toEqual([1]);
+      expect(bytes(s.snapshot()).equals(bytes(clean.s.snapshot()))).toBe(true);
+    } finally {
+      await Promise.all([s.close(), clean.s.close()]);
+    }
+  });
+});
+
 describe('a worker that fails in the middle of a round of steps', () => {
   it('keeps the steps done before the fault, retries the rest: the weights of a run without it', async () => {
     const long = blobs(1280, 784, 10, 14); // 20 steps: rounds grow to several steps once a step's time is known
