@@ -115,6 +115,7 @@ function modelAt(version: number): Model {
   return (models[version & 1] ??= Model.create(data.spec, { params: data.params[version & 1] }));
 }
 
+/** The task's steps, in lockstep with the round's other tasks (this file's head says how). */
 function train(task: Extract<Task, { kind: 'steps' }>): StepsResult {
   const { round, flags } = data;
   let barriers = 0, tickets = 0;
