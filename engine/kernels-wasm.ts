@@ -136,6 +136,13 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object, 
   }
   /** A call begins: its copies start at the bottom of the scratch region. */
   const call = () => (top = scratchStart);
+  /** y = f(x) over n floats, f being the module's function `run` calls with their offsets. */
+  function elementwise(x: Floats, y: Floats, n: number, run: (from: number, to: number) => void): void {
+    call();
+    const from = input(n, x), to = result(n, y);
+    run(from, to);
+    output(to, n, y);
+  }
 
   return {
     floats(n) {
@@ -167,30 +174,15 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object, 
       exports.col2im(from, batch, C, H, W, k, to);
       output(to, inputs, dx);
     },
-    relu(x, y, n) {
-      call();
-      const from = input(n, x), to = result(n, y);
-      exports.relu(from, to, n);
-      output(to, n, y);
-    },
+    relu: (x, y, n) => elementwise(x, y, n, (from, to) => exports.relu(from, to, n)),
     reluBackward(y, dy, dx, n) {
       call();
       const out = input(n, y), gradient = input(n, dy), to = result(n, dx);
       exports.reluBackward(out, gradient, to, n);
       output(to, n, dx);
     },
-    sigmoid(x, y, n) {
-      call();
-      const from = input(n, x), to = result(n, y);
-      exports.sigmoid(from, to, n);
-      output(to, n, y);
-    },
-    tanh(x, y, n, a, s) {
-      call();
-      const from = input(n, x), to = result(n, y);
-      exports.tanh(from, to, n, a, s);
-      output(to, n, y);
-    },
+    sigmoid: (x, y, n) => elementwise(x, y, n, (from, to) => exports.sigmoid(from, to, n)),
+    tanh: (x, y, n, a, s) => elementwise(x, y, n, (from, to) => exports.tanh(from, to, n, a, s)),
     maxPool(x, maps, H, W, n, y, winner) {
       call();
       const outputs = maps * Math.floor(H / n) * Math.floor(W / n);
