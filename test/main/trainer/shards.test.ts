@@ -20,7 +20,7 @@ describe('shards', () => {
     expect(shardRows(PRESETS.lenet5, 4096)).toBe(64); // at most 64 slots
   });
 
-  it('groups shards into runs of near-equal length, one per thread', () => {
+  it('splits units (parameters, eval chunks) into runs of near-equal length, one per thread', () => {
     expect(split(8, 3)).toEqual([[0, 3], [3, 6], [6, 8]]);
     expect(split(8, 2)).toEqual([[0, 4], [4, 8]]);
     expect(split(2, 3)).toEqual([[0, 1], [1, 2]]);
