@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { floats, meanOfSlots } from '../engine/kernels.ts';
 import { installWasmKernels } from '../engine/kernels-wasm.ts';
 import { Model } from '../engine/model.ts';
@@ -24,6 +25,7 @@ import { appTrainer } from './app-trainer.ts';
 const BATCH = 64;
 const ROUNDS = 9;
 const WARMUP_ROUNDS = 3;
+const ARITHMETIC_ROUND = 1e8; // iterations: about 0.1 s
 const OPTIMIZER: OptimizerConfig = { kind: 'adam', lr: 0.001 };
 const cores = availableParallelism();
 
@@ -80,6 +82,20 @@ function direct(spec: ModelSpec, train: Dataset, steps: number): Round {
   };
 }
 
+/** What the host's cores give code that shares nothing and touches no memory: a loop of float
+ *  arithmetic on worker threads, `iterations` per round, on one thread alone and on all at once. */
+function arithmetic(iterations: number): { one: Round; all: Round; close(): Promise<void> } {
+  const source = `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', (n) => { let x = 1; for (let i = 0; i < n; i++) x = x * 0.9999999 + 1e-7; parentPort.postMessage(x); });`;
+  const workers = Array.from({ length: cores }, () => new Worker(source, { eval: true }));
+  const run = (w: Worker) => new Promise<void>((resolve) => { w.once('message', () => resolve()); w.postMessage(iterations); });
+  return {
+    one: () => run(workers[0]),
+    all: () => Promise.all(workers.map(run)).then(() => {}),
+    close: () => Promise.all(workers.map((w) => w.terminate())).then(() => {}),
+  };
+}
+
 installWasmKernels(readFileSync(fileURLToPath(new URL('../engine/wasm/kernels.wasm', import.meta.url))));
 const mnist = await loadDataset({ builtin: 'mnist' });
 const rows: string[][] = [];
@@ -91,20 +107,23 @@ for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 100], ['LeNet
   // once, sharing nothing. Their kernels compete for the cores' shared resources as the pool's do.
   const apart = await Promise.all(Array.from({ length: cores }, () => trainer(spec, train, 1, steps)));
   const together = () => Promise.all(apart.map((t) => t.round())).then(() => {});
+  const host = arithmetic(ARITHMETIC_ROUND);
   try {
-    const [base, single, multi, independent] = await roundSeconds([direct(spec, train, steps), one.round, all.round, together]);
+    const [base, single, multi, independent, hostOne, hostAll] =
+      await roundSeconds([direct(spec, train, steps), one.round, all.round, together, host.one, host.all]);
     const rate = (s: number[]) => Math.round((steps * BATCH) / median(s)).toLocaleString('en-US');
     const scaling = pairedMedian(single, multi, (x, y) => x / y);
     const ceiling = pairedMedian(single, independent, (x, y) => (cores * x) / y);
     const dispatch = pairedMedian(base, single, (x, y) => 1 - x / y);
+    const hostScaling = pairedMedian(hostOne, hostAll, (x, y) => (cores * x) / y);
     rows.push([name, String(shardRows(spec, BATCH)), rate(base), rate(single), rate(multi), `${scaling.toFixed(2)}x`,
-      `${ceiling.toFixed(2)}x`, `${(100 * dispatch).toFixed(1)} %`]);
+      `${ceiling.toFixed(2)}x`, `${hostScaling.toFixed(2)}x`, `${(100 * dispatch).toFixed(1)} %`]);
   } finally {
-    await Promise.all([one, all, ...apart].map((t) => t.close()));
+    await Promise.all([one, all, ...apart, host].map((t) => t.close()));
   }
 }
 
-const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'ceiling', 'dispatch share'];
+const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'ceiling', 'host', 'dispatch share'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(`training samples/s, median of ${ROUNDS} rounds; scaling, ceiling and dispatch share: medians of the rounds' ratios`);
@@ -112,6 +131,7 @@ console.log('dispatch share = 1 - in-thread time / 1-thread trainer time (same s
 // Scaling needs idle cores: say how busy the machine was, and what the same kernels gain from more
 // threads when nothing at all is shared between them (the ceiling).
 console.log(`load average ${loadavg()[0].toFixed(1)} on ${cores} cores (above ${cores}, other work competes for them)`);
-console.log(`ceiling: ${cores} independent 1-thread trainers running at once against one alone, in the same rounds\n`);
+console.log(`ceiling: ${cores} independent 1-thread trainers running at once against one alone, in the same rounds`);
+console.log(`host: the same for ${cores} threads of float arithmetic that touch no memory: what the host's cores give at all\n`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
