@@ -16,7 +16,6 @@ import { type LeNet5Spec, type MlpSpec, type ModelSpec, inputSize, outputLossPai
 
 export interface TensorInfo { name: string; shape: number[]; offset: number; size: number }
 export interface ShardResult { lossSum: number; correct: number }
-export interface LayerStats { name: string; activationMean: number; activationStd: number; gradNorm: number }
 
 /** LeNet-5's C3 connection table (LeCun et al. 1998, Table I): C3_CONNECTIONS[d] lists the S2 maps
  *  that C3 map d reads: 6 maps read 3 neighbours, 6 read 4 neighbours, 3 read 4 non-adjacent maps,
@@ -35,6 +34,7 @@ export class Model {
   readonly size: number;
   readonly params: Floats;
   readonly grads: Floats;
+  private bound: Floats; // the gradient vector the layers' gradient views are on now
   private readonly offsets: number[] = []; // per layer: where its tensors start (and end, at [i + 1])
   private input: Floats; // x converted to this model's element type when it arrives as another
   private y: Floats;
@@ -61,7 +61,7 @@ export class Model {
       throw new Error(`parameter vector has ${params.length} values, the model needs ${offset}`);
     }
     this.params = params ?? floats(dtype, offset);
-    this.grads = floats(dtype, offset);
+    this.grads = this.bound = floats(dtype, offset);
     layers.forEach((layer, i) => layer.bind(this.params, this.grads, this.offsets[i]));
     this.input = this.y = this.delta = floats(dtype, 0);
   }
@@ -86,10 +86,18 @@ export class Model {
     for (const layer of this.layers) layer.init(rng, this.initScheme);
   }
 
-  /** Zeroes grads, then grads = SUM over the rows of the per-sample gradients; returns the SUM of
-   *  the per-sample losses and how many rows the model classifies right. */
-  gradSum(x: Floats, labels: ArrayLike<number>, rows: number): ShardResult {
-    this.grads.fill(0);
+  /** into = SUM over the rows of the per-sample gradients (its old values are overwritten); returns
+   *  the SUM of the per-sample losses and how many rows the model classifies right. `into` is the
+   *  model's own `grads` unless given (a trainer's shard slot: written where it is read, no copy). */
+  gradSum(x: Floats, labels: ArrayLike<number>, rows: number, into: Floats = this.grads): ShardResult {
+    if (into !== this.bound) {
+      if (into.length !== this.size || (into instanceof Float64Array) !== (this.dtype === 'float64')) {
+        throw new RangeError(`gradient vector: ${into.constructor.name} of ${into.length}, the model needs ${this.dtype} of ${this.size}`);
+      }
+      this.layers.forEach((layer, i) => layer.bind(this.params, into, this.offsets[i]));
+      this.bound = into;
+    }
+    into.fill(0);
     const result = this.evaluate(x, labels, rows);
     const { spec, classes, layers } = this;
     const delta = (this.delta = grow(this.delta, rows * classes));
@@ -116,21 +124,6 @@ export class Model {
   predict(x: Floats, rows: number): Floats {
     this.forward(x, rows);
     return this.y.slice(0, rows * this.classes);
-  }
-
-  /** Per layer with parameters or pooling: mean and std of its output (after its activation) in
-   *  the last forward, and the L2 norm of its current gradient. */
-  layerStats(): LayerStats[] {
-    return this.stages().map(({ layer, index, output }) => {
-      const n = this.lastRows * size(layer.outShape);
-      const act = this.outputs[output]; // n = 0 (nothing read) before the first forward
-      let sum = 0, sq = 0;
-      for (let i = 0; i < n; i++) { sum += act[i]; sq += act[i] * act[i]; }
-      const mean = n ? sum / n : 0;
-      let g = 0;
-      for (let i = this.offsets[index]; i < this.offsets[index + 1]; i++) g += this.grads[i] * this.grads[i];
-      return { name: layer.name, activationMean: mean, activationStd: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0, gradNorm: Math.sqrt(g) };
-    });
   }
 
   /** A hash of which side of every kink (ReLU at 0, max pooling's argmax) the last forward took:
@@ -167,11 +160,11 @@ export class Model {
 
   /** The layers that are not activations, each with the index of the layer whose output it shows
    *  (its activation's when one follows it). */
-  private stages(): { layer: Layer; index: number; output: number }[] {
+  private stages(): { layer: Layer; output: number }[] {
     const stages = [];
     for (let i = 0; i < this.layers.length; i++) {
       if (this.layers[i] instanceof Activation) continue;
-      stages.push({ layer: this.layers[i], index: i, output: this.layers[i + 1] instanceof Activation ? i + 1 : i });
+      stages.push({ layer: this.layers[i], output: this.layers[i + 1] instanceof Activation ? i + 1 : i });
     }
     return stages;
   }

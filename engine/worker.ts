@@ -178,8 +178,8 @@ function gradient(m: Model, task: Extract<Task, { kind: 'steps' }>, step: StepPl
   for (let shard; (shard = Atomics.add(data.round, 3, 1) - first) < step.shards; ) {
     const start = step.start + shard * task.shardRows;
     const rows = Math.min(task.shardRows, step.end - start);
-    const result = m.gradSum(gather(m.inputSize, start, rows), batchLabels, rows);
-    data.gradSlots.set(m.grads, shard * m.size);
+    const slot = data.gradSlots.subarray(shard * m.size, (shard + 1) * m.size);
+    const result = m.gradSum(gather(m.inputSize, start, rows), batchLabels, rows, slot);
     data.stepLoss[k * task.maxShards + shard] = result.lossSum;
     data.stepCorrect[k * task.maxShards + shard] = result.correct;
     if (!Number.isFinite(result.lossSum)) flags = Flags.loss;

@@ -73,8 +73,8 @@ function direct(spec: ModelSpec, train: Dataset, steps: number): Round {
     for (let start = 0; start < steps * BATCH; start += BATCH) {
       for (let k = 0; k < shards; k++) {
         const s = start + k * rows;
-        model.gradSum(train.features.subarray(s * n, (s + rows) * n), train.labels.subarray(s, s + rows), rows);
-        slots.set(model.grads, k * model.size);
+        const slot = slots.subarray(k * model.size, (k + 1) * model.size);
+        model.gradSum(train.features.subarray(s * n, (s + rows) * n), train.labels.subarray(s, s + rows), rows, slot);
       }
       meanOfSlots(slots, shards, model.size, model.size, BATCH, grad);
       optimizer.step(model.params, grad);
