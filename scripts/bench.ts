@@ -23,7 +23,7 @@ import { shardRows } from '../main/trainer/index.ts';
 import { appTrainer } from './app-trainer.ts';
 
 const BATCH = 64;
-const ROUNDS = 9;
+const ROUNDS = 15;
 const WARMUP_ROUNDS = 3;
 const ARITHMETIC_ROUND = 1e8; // iterations: about 0.1 s
 const OPTIMIZER: OptimizerConfig = { kind: 'adam', lr: 0.001 };
