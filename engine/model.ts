@@ -16,6 +16,12 @@ import { type LeNet5Spec, type MlpSpec, type ModelSpec, inputSize, outputLossPai
 
 export interface TensorInfo { name: string; shape: number[]; offset: number; size: number }
 export interface ShardResult { lossSum: number; correct: number }
+/** Which of backprop-notes' equations a layer follows. */
+export type LayerKind = 'dense' | 'conv' | 'activation' | 'maxpool' | 'avgpool' | 'subsample' | 'rbf';
+/** One layer in a one-row pass: its output, dL/d(its output), and where its tensors are in `grads`. */
+export interface TraceStage { name: string; kind: LayerKind; shape: number[]; output: Floats; delta: Floats; tensors: TensorInfo[] }
+/** A one-row pass: the row's loss, the output function's values, each layer's stage, and the row's gradient. */
+export interface Trace { loss: number; predicted: number; probabilities: Floats; stages: TraceStage[]; grads: Floats }
 
 /** LeNet-5's C3 connection table (LeCun et al. 1998, Table I): C3_CONNECTIONS[d] lists the S2 maps
  *  that C3 map d reads: 6 maps read 3 neighbours, 6 read 4 neighbours, 3 read 4 non-adjacent maps,
@@ -90,6 +96,28 @@ export class Model {
    *  the SUM of the per-sample losses and how many rows the model classifies right. `into` is the
    *  model's own `grads` unless given (a trainer's shard slot: written where it is read, no copy). */
   gradSum(x: Floats, labels: ArrayLike<number>, rows: number, into: Floats = this.grads): ShardResult {
+    return this.pass(x, labels, rows, into);
+  }
+
+  /** One row forward and backward, every quantity kept (copies: the layers reuse their buffers). */
+  trace(x: Floats, label: number): Trace {
+    const grads = floats(this.dtype, this.size);
+    const deltas: Floats[] = [];
+    const { lossSum } = this.pass(x, [label], 1, grads, (i, delta) => (deltas[i] = delta.slice(0, size(this.layers[i].outShape))));
+    const stages = this.layers.map((layer, i): TraceStage => ({
+      name: layer.name,
+      kind: layerKind(layer),
+      shape: layer.outShape,
+      output: this.outputs[i].slice(0, size(layer.outShape)),
+      delta: deltas[i],
+      tensors: this.tensors.filter((t) => t.offset >= this.offsets[i] && t.offset < this.offsets[i + 1]),
+    }));
+    const o = this.outputs[this.layers.length - 1];
+    return { loss: lossSum, predicted: argmax(o, 0, this.classes), probabilities: this.y.slice(0, this.classes), stages, grads };
+  }
+
+  /** Forward, then backward from the loss (visit sees the delta, dL/d(output), each layer gets). */
+  private pass(x: Floats, labels: ArrayLike<number>, rows: number, into: Floats, visit?: (layer: number, delta: Floats) => void): ShardResult {
     if (into !== this.bound) {
       if (into.length !== this.size || (into instanceof Float64Array) !== (this.dtype === 'float64')) {
         throw new RangeError(`gradient vector: ${into.constructor.name} of ${into.length}, the model needs ${this.dtype} of ${this.size}`);
@@ -103,7 +131,10 @@ export class Model {
     const delta = (this.delta = grow(this.delta, rows * classes));
     outputDelta(spec.output, spec.loss, this.y, labels, rows, classes, delta);
     let d: Floats | null = delta;
-    for (let i = layers.length - 1; i >= 0 && d; i--) d = layers[i].backward(d, rows, i > 0);
+    for (let i = layers.length - 1; i >= 0 && d; i--) {
+      visit?.(i, d);
+      d = layers[i].backward(d, rows, i > 0);
+    }
     return result;
   }
 
@@ -168,6 +199,17 @@ export class Model {
     }
     return stages;
   }
+}
+
+function layerKind(layer: Layer): LayerKind {
+  if (layer instanceof Dense) return 'dense';
+  if (layer instanceof Conv2d) return 'conv';
+  if (layer instanceof Activation) return 'activation';
+  if (layer instanceof MaxPool) return 'maxpool';
+  if (layer instanceof AvgPool) return 'avgpool';
+  if (layer instanceof Subsample) return 'subsample';
+  if (layer instanceof Rbf) return 'rbf';
+  throw new Error(`unknown layer ${layer.name}`);
 }
 
 function argmax(v: Floats, start: number, n: number): number {

@@ -6,6 +6,7 @@
 // Every payload is validated against its schema before anything runs; a bad one, like bad data,
 // gets a one-line InputError message; anything else is an internal error, logged and reported.
 import { InputError } from '../engine/errors.ts';
+import type { Floats } from '../engine/kernels.ts';
 import { gradCheck } from '../engine/gradcheck.ts';
 import { Model } from '../engine/model.ts';
 import { inputSize, type ModelSpec } from '../engine/spec.ts';
@@ -411,6 +412,30 @@ export class Services {
         return Model.create(w.spec, { params: w.params })
           .featureMaps(x)
           .map((m): TensorData => ({ name: m.name, shape: m.shape, data: bufferOf(m.data) }));
+      },
+
+      backprop: async ({ index }: Payload<'backprop'>) => {
+        const w = this.currentWeights('backprop');
+        const { ds, x, label } = this.sampleRow(index, 'backprop');
+        const model = Model.create(w.spec, { params: w.params });
+        const t = model.trace(x, label);
+        const tensor = (name: string, shape: number[], data: Floats): TensorData => ({ name, shape, data: bufferOf(data) });
+        return {
+          index,
+          count: ds.rows,
+          label,
+          predicted: t.predicted,
+          loss: t.loss,
+          input: tensor('input', model.layers[0].inShape, x),
+          probabilities: Array.from(t.probabilities),
+          stages: t.stages.map((s) => ({
+            name: s.name,
+            kind: s.kind,
+            output: tensor(s.name, s.shape, s.output),
+            delta: tensor(s.name, s.shape, s.delta),
+            grads: s.tensors.map((g) => tensor(g.name, g.shape, t.grads.subarray(g.offset, g.offset + g.size))),
+          })),
+        };
       },
 
       filters: async () => {

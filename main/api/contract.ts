@@ -10,6 +10,7 @@ import * as v from 'valibot';
 import { ModelSpecSchema } from '../../engine/spec.ts';
 import { OptimizerConfigSchema } from '../../engine/optim.ts';
 import { integerIn, oneOf } from '../../engine/validate.ts';
+import type { LayerKind } from '../../engine/model.ts';
 
 // ---------------------------------------------------------------- building blocks
 
@@ -129,6 +130,25 @@ export interface ValidationSample {
   shape: number[]; // the model's input shape
   features: ArrayBuffer; // Float32, as the model sees them (normalised, padded for LeNet-5)
 }
+/** One layer's part in one sample's pass, forward then backward (backprop-notes.md). `kind` says which
+ *  equations it follows; an activation's name ends with its function ("hidden.relu", "c1.tanh"). */
+export interface BackpropStage {
+  name: string;
+  kind: LayerKind;
+  output: TensorData; // its forward output (the last layer's: o, before the output function)
+  delta: TensorData; // dL/d(its output): what the backward pass brings back to it
+  grads: TensorData[]; // dL/d(each of its tensors) for this sample alone, e.g. "hidden.weight", "hidden.bias"
+}
+export interface BackpropTrace {
+  index: number;
+  count: number; // rows of the set the sample comes from
+  label: number;
+  predicted: number;
+  loss: number; // this sample's loss
+  input: TensorData; // x as the model sees it (normalised; padded to 32x32 for LeNet-5)
+  probabilities: number[]; // y = g(o), the output function's values
+  stages: BackpropStage[]; // in forward order
+}
 /** `skipped` of the `checked` values straddled a kink (ReLU at 0, a max pooling tie) and are left out
  *  of maxRelError (null when all were). */
 export interface GradientCheckRow { tensor: string; checked: number; skipped: number; maxRelError: number | null }
@@ -210,6 +230,9 @@ export const requests = {
     payload: v.union([v.strictObject({ index: integerIn(0, 1_000_000_000) }), v.strictObject({ inputs: Bytes })], 'expected { index } or { inputs }'),
     result: returns<TensorData[]>(),
   },
+  /** A validation (else training) sample's forward and backward pass through the current weights:
+   *  every layer's output, the loss's gradient with respect to it, and the sample's gradient. */
+  backprop: { payload: v.strictObject({ index: integerIn(0, 1_000_000_000) }), result: returns<BackpropTrace>() },
   /** The convolution kernels (4-D tensors) of the current weights; empty for an MLP. */
   filters: { payload: none, result: returns<TensorData[]>() },
   exportWeights: { payload: none, result: returns<ExportedWeights>() },
