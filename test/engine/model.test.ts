@@ -367,6 +367,94 @@ describe('shard additivity (backprop-notes "Data-parallel mini-batches")', () =>
   });
 });
 
+describe('trace: one row\'s every quantity (backprop-notes "MLP, complete", "Convolution, complete")', () => {
+  // The MLP's equations written out by hand, with a(o) = tanh(o).
+  const matVec = (W: ArrayLike<number>, v: number[], rows: number) =>
+    Array.from({ length: rows }, (_, i) => v.reduce((s, vj, j) => s + W[i * v.length + j] * vj, 0));
+  const transposeVec = (W: ArrayLike<number>, d: number[], cols: number) =>
+    Array.from({ length: cols }, (_, j) => d.reduce((s, di, i) => s + W[i * cols + j] * di, 0));
+  const outer = (a: number[], b: number[]) => a.flatMap((ai) => b.map((bj) => ai * bj));
+
+  for (const [name, over] of [
+    ['softmax + cross-entropy: delta2 = y - t', { output: 'softmax', loss: 'cross-entropy' }],
+    ['sigmoid + L2: delta2 = (y - t) y (1 - y)', { output: 'sigmoid', loss: 'l2' }],
+  ] as const) {
+    it(`MLP, ${name}`, () => {
+      const model = Model.create(mlp({ activation: 'tanh', ...over }), { dtype: 'float64' });
+      model.params.set(testParams(model, 8));
+      const x = uniform(6, 9), label = 2, t = [0, 0, 1, 0];
+      const at = (name: string) => { const i = model.tensors.find((u) => u.name === name)!; return model.params.subarray(i.offset, i.offset + i.size); };
+      const [W1, b1, W2, b2] = ['hidden.weight', 'hidden.bias', 'output.weight', 'output.bias'].map(at);
+      const o1 = matVec(W1, Array.from(x), 5).map((v, j) => v + b1[j]);
+      const h = o1.map(Math.tanh);
+      const o2 = matVec(W2, h, 4).map((v, i) => v + b2[i]);
+      let y: number[], loss: number, delta2: number[];
+      if (over.output === 'softmax') {
+        const e = o2.map((v) => Math.exp(v - Math.max(...o2))), sum = e.reduce((a, b) => a + b);
+        y = e.map((v) => v / sum);
+        loss = -Math.log(y[label]);
+        delta2 = y.map((yi, i) => yi - t[i]);
+      } else {
+        y = o2.map((v) => 1 / (1 + Math.exp(-v)));
+        loss = 0.5 * y.reduce((s, yi, i) => s + (t[i] - yi) ** 2, 0); // eq. 9
+        delta2 = y.map((yi, i) => (yi - t[i]) * yi * (1 - yi));
+      }
+      const dh = transposeVec(W2, delta2, 5); // W2^T delta2
+      const delta1 = dh.map((v, j) => v * (1 - h[j] ** 2)); // * a'(o1)
+
+      const trace = model.trace(x, label);
+      expect(trace.stages.map((s) => `${s.name}:${s.kind}`)).toEqual(['hidden:dense', 'hidden.tanh:activation', 'output:dense']);
+      const close = (actual: ArrayLike<number>, expected: number[]) => expect(maxDifference(actual, expected)).toBeLessThan(1e-12);
+      const [hidden, act, output] = trace.stages;
+      close(hidden.output, o1);
+      close(act.output, h);
+      close(output.output, o2);
+      close(trace.probabilities, y);
+      expect(trace.loss).toBeCloseTo(loss, 12);
+      expect(trace.predicted).toBe(y.indexOf(Math.max(...y)));
+      close(output.delta, delta2);
+      close(act.delta, dh);
+      close(hidden.delta, delta1);
+      const grad = (name: string) => { const i = model.tensors.find((u) => u.name === name)!; return trace.grads.subarray(i.offset, i.offset + i.size); };
+      close(grad('output.weight'), outer(delta2, h)); // dW2 = delta2 h^T
+      close(grad('output.bias'), delta2);
+      close(grad('hidden.weight'), outer(delta1, Array.from(x))); // dW1 = delta1 x^T
+      close(grad('hidden.bias'), delta1);
+      expect(hidden.tensors.map((u) => u.name)).toEqual(['hidden.weight', 'hidden.bias']);
+      expect(act.tensors).toEqual([]);
+    });
+  }
+
+  it('LeNet-5: the row\'s gradient is gradSum\'s, and C1\'s follows eq. 30-31 from its delta and input', () => {
+    const model = Model.create(lenet(), { dtype: 'float64' });
+    model.params.set(testParams(model, 10));
+    const x = uniform(1024, 11), label = 7;
+    const trace = model.trace(x, label);
+    expect(trace.stages.map((s) => s.name)).toEqual(['c1', 'c1.relu', 's2', 'c3', 'c3.relu', 's4', 'c5', 'c5.relu', 'f6', 'f6.relu', 'output']);
+    expect(trace.stages.map((s) => s.kind)).toEqual(['conv', 'activation', 'maxpool', 'conv', 'activation', 'maxpool', 'conv', 'activation', 'dense', 'activation', 'dense']);
+    const sum = model.gradSum(x, [label], 1);
+    expect(trace.loss).toBe(sum.lossSum);
+    expect(Array.from(trace.grads)).toEqual(Array.from(model.grads));
+    const [c1, relu, s2] = trace.stages;
+    expect(c1.delta.length).toBe(6 * 28 * 28);
+    // max pooling's backward: each 2x2 window's winner (first in scan order) gets the window's delta
+    for (let d = 0; d < 6; d++) for (let pi = 0; pi < 14; pi++) for (let pj = 0; pj < 14; pj++) {
+      const cells = [0, 1, 2, 3].map((k) => (d * 28 + 2 * pi + (k >> 1)) * 28 + 2 * pj + (k & 1));
+      const winner = cells.reduce((best, c) => (relu.output[c] > relu.output[best] ? c : best));
+      for (const c of cells) expect(relu.delta[c]).toBe(c === winner ? s2.delta[(d * 14 + pi) * 14 + pj] : 0);
+    }
+    // ReLU's backward: dL/d(c1) = dL/d(relu out) * [c1 > 0]
+    c1.delta.forEach((v, i) => expect(v).toBe(c1.output[i] > 0 ? relu.delta[i] : 0));
+    const dK = trace.grads.subarray(0, 150), db = trace.grads.subarray(150, 156);
+    for (const [d, m, n] of [[0, 0, 0], [3, 2, 4], [5, 4, 1]]) {
+      let expected = 0;
+      for (let i = 0; i < 28; i++) for (let j = 0; j < 28; j++) expected += c1.delta[(d * 28 + i) * 28 + j] * x[(i + m) * 32 + j + n];
+      expect(dK[(d * 5 + m) * 5 + n]).toBeCloseTo(expected, 12); // eq. 30
+    }
+    for (let d = 0; d < 6; d++) expect(db[d]).toBeCloseTo(Array.from(c1.delta.subarray(d * 784, (d + 1) * 784)).reduce((a, b) => a + b, 0), 12); // eq. 31
+  });
+});
+
 describe('featureMaps', () => {
   it('gives the input and each stage\'s output after its activation', () => {
     const model = Model.create(classic(), { dtype: 'float64' });

@@ -55,6 +55,7 @@ describe('request validation (hostile payloads)', () => {
       ['setLearningRate', null, /^setLearningRate: /],
       ['validationSample', { index: 2 ** 53 }, /^validationSample: index: expected at most/],
       ['validationSample', { index: 1.5 }, /^validationSample: index: expected an integer >= 0/],
+      ['backprop', { index: -1 }, /^backprop: index: expected an integer >= 0/],
       ['predict', { inputs: [1, 2], rows: 1 }, /^predict: inputs: expected an ArrayBuffer/],
       ['predict', { inputs: new Float32Array(2), rows: 1 }, /^predict: inputs: expected an ArrayBuffer/],
       ['predict', { inputs: new ArrayBuffer(8), rows: 1e12 }, /^predict: rows: expected at most/],
@@ -213,6 +214,23 @@ describe('a whole session through the services', () => {
     expect(sample.predicted).toBe(sample.probabilities.indexOf(Math.max(...sample.probabilities)));
     expect(new Float32Array(sample.features)).toHaveLength(4);
     expect(await s.call('validationSample', { index: 30 })).toEqual(inputError('validationSample: index 30 is out of range; the validation set has 30 rows'));
+
+    // The same sample's backprop: its numbers agree with predict's and with the MLP's equations.
+    type Tensor = { name: string; shape: number[]; data: ArrayBuffer };
+    const trace = value<{ count: number; label: number; predicted: number; loss: number; probabilities: number[]; input: Tensor;
+      stages: { name: string; kind: string; output: Tensor; delta: Tensor; grads: Tensor[] }[] }>(await s.call('backprop', { index: 29 }));
+    const { label } = value<{ label: number }>(await s.call('validationSample', { index: 29 }));
+    expect(trace).toMatchObject({ count: 30, label, predicted: sample.predicted });
+    expect(Array.from(new Float32Array(trace.input.data))).toEqual(Array.from(new Float32Array(sample.features)));
+    trace.probabilities.forEach((p, k) => expect(p).toBeCloseTo(sample.probabilities[k], 6));
+    expect(trace.loss).toBeCloseTo(-Math.log(sample.probabilities[label]), 5);
+    expect(trace.stages.map((st) => `${st.name}:${st.kind}`)).toEqual(['hidden:dense', 'hidden.tanh:activation', 'output:dense']);
+    const [, h, out] = trace.stages.map((st) => ({ ...st, out: new Float32Array(st.output.data), delta: new Float32Array(st.delta.data) }));
+    out.delta.forEach((d, k) => expect(d).toBeCloseTo(trace.probabilities[k] - (k === label ? 1 : 0), 6)); // softmax + CE: y - t
+    expect(out.grads.map((g) => `${g.name}[${g.shape}]`)).toEqual(['output.weight[3,3]', 'output.bias[3]']);
+    const dW2 = new Float32Array(out.grads[0].data);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(dW2[i * 3 + j]).toBeCloseTo(out.delta[i] * h.out[j], 6); // delta2 h^T
+    expect(await s.call('backprop', { index: 30 })).toEqual(inputError('backprop: index 30 is out of range; the validation set has 30 rows'));
 
     // Import into fresh services: the same predictions.
     const other = services().s;
