@@ -432,6 +432,8 @@ describe('trace: one row\'s every quantity (backprop-notes "MLP, complete", "Con
     const trace = model.trace(x, label);
     expect(trace.stages.map((s) => s.name)).toEqual(['c1', 'c1.relu', 's2', 'c3', 'c3.relu', 's4', 'c5', 'c5.relu', 'f6', 'f6.relu', 'output']);
     expect(trace.stages.map((s) => s.kind)).toEqual(['conv', 'activation', 'maxpool', 'conv', 'activation', 'maxpool', 'conv', 'activation', 'dense', 'activation', 'dense']);
+    expect(Model.create(classic({ rbf: true })).trace(Float32Array.from(x), label).stages.map((s) => s.kind))
+      .toEqual(['conv', 'activation', 'subsample', 'activation', 'conv', 'activation', 'subsample', 'activation', 'conv', 'activation', 'dense', 'activation', 'rbf']);
     const sum = model.gradSum(x, [label], 1);
     expect(trace.loss).toBe(sum.lossSum);
     expect(Array.from(trace.grads)).toEqual(Array.from(model.grads));
