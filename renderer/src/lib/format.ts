@@ -25,6 +25,15 @@ export function formatNumber(x: number | null | undefined): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toPrecision(4).replace(/\.?0+$/, '');
 }
 
+/** A tensor's value at 4 significant digits, trailing zeros kept so a column reads evenly;
+ *  exponent form for tiny and huge ones. NaN and infinities as such: a student should see them. */
+export function formatSignificant(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a < 1e-3 || a >= 1e5 ? x.toExponential(3) : x.toPrecision(4);
+}
+
 /** A number field's text as a whole number within [min, max]; `fallback` (the value it had) when not a number. */
 export function clampInteger(text: string, min: number, max: number, fallback: number): number {
   const n = Math.floor(Number(text));
