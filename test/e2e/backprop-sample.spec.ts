@@ -71,6 +71,12 @@ test('MLP: the shown delta2 is y - t, the loss -ln y[label], dW2 = delta2 h^T; i
   const before = await view.locator('[data-quantity="forward:output"] .value').allTextContents();
   await app.getByRole('button', { name: 'Reset' }).click();
   await expect.poll(() => view.locator('[data-quantity="forward:output"] .value').allTextContents()).not.toEqual(before);
+  // each Step (one mini-batch) moves the weights: the view shows the pass through them
+  const scores = () => view.locator('[data-quantity="forward:output"] .value').allTextContents();
+  for (let step = 1, previous = await scores(); step <= 2; step++, previous = await scores()) {
+    await app.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(scores, `after Step ${step}`).not.toEqual(previous);
+  }
   expect(consoleErrors).toEqual([]);
 });
 
