@@ -55,6 +55,9 @@ export interface StepMetrics {
   etaSeconds: number;
   lr: number;
   gradNorms: { name: string; norm: number }[]; // L2 norm of the last mean gradient, per layer
+  /** The running train loss and accuracy after each step since the previous metrics event (after
+   *  every k-th step in runs of more than CURVE_POINTS steps), so that a chart can draw every step. */
+  history: { step: number; trainLoss: number; trainAccuracy: number }[];
 }
 
 export interface EpochMetrics {
@@ -87,6 +90,7 @@ export interface SessionOptions {
 }
 
 const METRICS_INTERVAL_MS = 100; // at most about 10 metrics events per second
+const CURVE_POINTS = 20_000; // a run's history of steps has at most about this many points
 const ROUND_MS = 50; // a round's steps, once a step's time is known: controls wait at most about this
 const MAX_ROUND_STEPS = 256;
 
@@ -157,6 +161,7 @@ export class TrainingSession {
   private lastEpoch: EpochMetrics | null = null;
   private lastEmit = 0;
   private emittedStep = 0; // the step of the last metrics event
+  private history: StepMetrics['history'] = []; // since the last metrics event
   private rate = { samples: 0, seconds: 0, perSecond: 0 };
   private stepMs = 0; // a step's recent time, which sizes the rounds (0: not yet known)
   private retryAt = -1; // the step a worker failed on, retried once
@@ -471,6 +476,9 @@ export class TrainingSession {
       this.stepCount++;
       this.samplesSeen += end - start;
       this.rate.samples += end - start;
+      if (this.stepCount % this.historyStride() === 0) {
+        this.history.push({ step: this.stepCount, trainLoss: this.epochLossSum / end, trainAccuracy: this.epochCorrect / end });
+      }
     }
     Atomics.add(this.data.version, 0, done.length);
   }
@@ -550,7 +558,13 @@ export class TrainingSession {
       etaSeconds: rate.perSecond > 0 ? remaining / rate.perSecond : 0,
       lr: this.optimizer.lr,
       gradNorms: this.gradNorms(),
+      history: this.history.splice(0),
     };
+  }
+
+  /** Every how many steps the history keeps one: 1 unless the run has more than CURVE_POINTS steps. */
+  private historyStride(): number {
+    return Math.max(1, Math.ceil((this.config.epochs * Math.ceil(this.base.length / this.config.batchSize)) / CURVE_POINTS));
   }
 
   /** Per layer (the tensor names' prefix: "c1", "hidden", "output"...). */

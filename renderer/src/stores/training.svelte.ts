@@ -59,7 +59,9 @@ class TrainingStore {
 
   onMetrics(m: StepMetrics): void {
     this.last = m;
-    this.perStep.push(m.step, m.trainLoss, null, m.trainAccuracy, null);
+    // every step since the last event, then the event's own (the same step as the last of those, or later)
+    for (const h of m.history) this.perStep.upsert(h.step, h.trainLoss, null, h.trainAccuracy, null);
+    this.perStep.upsert(m.step, m.trainLoss, null, m.trainAccuracy, null);
     const names = m.gradNorms.map((g) => g.name);
     if (names.join() !== this.gradNames.join()) {
       this.gradNorms = new Columns(names.length);

@@ -3,7 +3,7 @@ import { endNotice, runProgress } from '../../../main/electron/progress.ts';
 
 const metrics = (step: number) => ({
   step, epoch: 1, epochs: 4, stepsPerEpoch: 25, samplesSeen: 0, trainLoss: 1, trainAccuracy: 0.5,
-  samplesPerSecond: 1, etaSeconds: 1, lr: 0.1, gradNorms: [],
+  samplesPerSecond: 1, etaSeconds: 1, lr: 0.1, gradNorms: [], history: [],
 });
 const epoch = { epoch: 4, trainLoss: 0.1, trainAccuracy: 0.9876, valLoss: 0.2, valAccuracy: 0.9512, confusion: [], perClassAccuracy: [] };
 

@@ -127,6 +127,20 @@ describe('metrics', () => {
     expect(metrics.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
     expect(metrics.length).toBeGreaterThanOrEqual(2);
     expect(metrics.at(-1)!.samplesPerSecond).toBeGreaterThan(0);
+
+    // ...and still carry every step's running loss and accuracy, for the charts.
+    const history = metrics.flatMap((m) => m.history);
+    expect(history.map((h) => h.step)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    for (const m of metrics) expect(m.history.at(-1)).toEqual({ step: m.step, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy });
+    epochsOf(events).forEach((e, i) => expect(history[1500 * (i + 1) - 1]).toMatchObject({ trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy }));
+    // The first step's is its one row's loss under the initial weights.
+    const order = Int32Array.from({ length: 1500 }, (_, i) => i);
+    dataRng(6).shuffle(order);
+    const initial = Model.create(tiny);
+    initial.init(6);
+    const first = initial.evaluate(train.features.subarray(order[0] * 4, order[0] * 4 + 4), [train.labels[order[0]]], 1);
+    expect(history[0].trainLoss).toBeCloseTo(first.lossSum, 5);
+    expect(history[0].trainAccuracy).toBe(first.correct);
   });
 
   it('sends the latest metrics when it pauses or stops, whatever the throttle held back', async () => {
