@@ -23,6 +23,7 @@ import {
   type PreparedInfo,
   type Reply,
   type RequestName,
+  type SampleSet,
   type TensorData,
 } from './api/contract.ts';
 import {
@@ -273,12 +274,13 @@ export class Services {
   }
 
   /** The validation set (a split or a separate file; else the training set) and its row `index`. */
-  private sampleRow(index: number, action: string): { ds: Dataset; x: Float32Array; label: number } {
+  private sampleRow(index: number, action: string): { ds: Dataset; set: SampleSet; x: Float32Array; label: number } {
     const p = this.requirePrepared(action);
     const ds = p.data.validation ?? p.data.train;
-    if (index >= ds.rows) throw new InputError(`${action}: index ${index} is out of range; the ${p.data.validation ? 'validation' : 'training'} set has ${ds.rows} rows`);
+    const set = p.data.validation ? 'validation' : 'training';
+    if (index >= ds.rows) throw new InputError(`${action}: index ${index} is out of range; the ${set} set has ${ds.rows} rows`);
     const size = featureSize(ds);
-    return { ds, x: ds.features.slice(index * size, (index + 1) * size), label: ds.labels[index] };
+    return { ds, set, x: ds.features.slice(index * size, (index + 1) * size), label: ds.labels[index] };
   }
 
   private makeHandlers(): Handlers {
@@ -393,10 +395,11 @@ export class Services {
 
       validationSample: async ({ index }: Payload<'validationSample'>) => {
         const w = this.currentWeights('validationSample');
-        const { ds, x, label } = this.sampleRow(index, 'validationSample');
+        const { ds, set, x, label } = this.sampleRow(index, 'validationSample');
         const probabilities = Array.from(Model.create(w.spec, { params: w.params }).predict(x, 1));
         return {
           index,
+          set,
           count: ds.rows,
           label,
           predicted: probabilities.indexOf(Math.max(...probabilities)),
@@ -416,12 +419,13 @@ export class Services {
 
       backprop: async ({ index }: Payload<'backprop'>) => {
         const w = this.currentWeights('backprop');
-        const { ds, x, label } = this.sampleRow(index, 'backprop');
+        const { ds, set, x, label } = this.sampleRow(index, 'backprop');
         const model = Model.create(w.spec, { params: w.params });
         const t = model.trace(x, label);
         const tensor = (name: string, shape: number[], data: Floats): TensorData => ({ name, shape, data: bufferOf(data) });
         return {
           index,
+          set,
           count: ds.rows,
           label,
           predicted: t.predicted,

@@ -122,9 +122,12 @@ export interface Status {
 }
 export interface TensorData { name: string; shape: number[]; data: ArrayBuffer /* Float32, row-major */ }
 export interface Prediction { rows: number; classes: number; probabilities: ArrayBuffer /* Float32, rows x classes */ }
+/** Where the studio's samples come from: the validation set, or the training set when there is none. */
+export type SampleSet = 'validation' | 'training';
 export interface ValidationSample {
   index: number;
-  count: number; // validation rows
+  set: SampleSet;
+  count: number; // rows of that set
   label: number;
   predicted: number;
   probabilities: number[];
@@ -142,7 +145,8 @@ export interface BackpropStage {
 }
 export interface BackpropTrace {
   index: number;
-  count: number; // rows of the set the sample comes from
+  set: SampleSet;
+  count: number; // rows of that set
   label: number;
   predicted: number;
   loss: number; // this sample's loss

@@ -34,7 +34,7 @@ test('MLP: the shown delta2 is y - t, the loss -ln y[label], dW2 = delta2 h^T; i
   await setNumber(app, 'Validation sample', 5);
   await app.getByText('Backprop, one sample').click();
   const view = app.locator('details.backprop');
-  await expect(view.getByTestId('backprop-summary')).toContainText('Sample 5 of 60');
+  await expect(view.getByTestId('backprop-summary')).toContainText('Validation sample 5 of 60');
   await expect(view).toContainText('a training step averages them over its mini-batch');
   const rows = async (list: string) => view.getByRole('list', { name: list }).locator(':scope > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-quantity')));
   expect(await rows('Forward pass')).toEqual(['x', 'forward:hidden', 'forward:hidden.relu', 'forward:output', 'y', 'loss']);
@@ -66,7 +66,7 @@ test('MLP: the shown delta2 is y - t, the loss -ln y[label], dW2 = delta2 h^T; i
 
   // another sample: the view follows it
   await setNumber(app, 'Validation sample', 7);
-  await expect(view.getByTestId('backprop-summary')).toContainText('Sample 7 of 60');
+  await expect(view.getByTestId('backprop-summary')).toContainText('Validation sample 7 of 60');
   // new weights: the view shows the new pass
   const before = await view.locator('[data-quantity="forward:output"] .value').allTextContents();
   await app.getByRole('button', { name: 'Reset' }).click();
@@ -94,7 +94,7 @@ test('LeNet-5: c1 ... output, maps and kernels as images, big matrices as heatma
   await expect(app.getByRole('region', { name: 'Inference' }).getByLabel('Validation sample', { exact: true })).toHaveValue('3');
   await app.getByText('Backprop, one sample').click();
   const view = app.locator('details.backprop');
-  await expect(view.getByTestId('backprop-summary')).toContainText('Sample 3 of 2000');
+  await expect(view.getByTestId('backprop-summary')).toContainText('Validation sample 3 of 2000');
   const keys = (list: string) => view.getByRole('list', { name: list }).locator(':scope > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-quantity')));
   const layers = ['c1', 'c1.relu', 's2', 'c3', 'c3.relu', 's4', 'c5', 'c5.relu', 'f6', 'f6.relu', 'output'];
   expect(await keys('Forward pass')).toEqual(['x', ...layers.map((l) => `forward:${l}`), 'y', 'loss']);

@@ -220,7 +220,7 @@ describe('a whole session through the services', () => {
     const trace = value<{ count: number; label: number; predicted: number; loss: number; probabilities: number[]; input: Tensor;
       stages: { name: string; kind: string; output: Tensor; delta: Tensor; grads: Tensor[] }[] }>(await s.call('backprop', { index: 29 }));
     const { label } = value<{ label: number }>(await s.call('validationSample', { index: 29 }));
-    expect(trace).toMatchObject({ count: 30, label, predicted: sample.predicted });
+    expect(trace).toMatchObject({ set: 'validation', count: 30, label, predicted: sample.predicted });
     expect(Array.from(new Float32Array(trace.input.data))).toEqual(Array.from(new Float32Array(sample.features)));
     trace.probabilities.forEach((p, k) => expect(p).toBeCloseTo(sample.probabilities[k], 6));
     expect(trace.loss).toBeCloseTo(-Math.log(sample.probabilities[label]), 5);
@@ -251,6 +251,10 @@ describe('a whole session through the services', () => {
     const { s } = services();
     value(await s.call('loadDataset', { source: { kind: 'builtin', name: 'xor', rows: 40 } }));
     value(await s.call('prepare', { spec: MLP, valSplit: 0, normalize: 'none', seed: 3 }));
+    // no validation set: the samples shown are training rows, and say so
+    expect(value(await s.call('validationSample', { index: 39 }))).toMatchObject({ set: 'training', count: 40 });
+    expect(value(await s.call('backprop', { index: 0 }))).toMatchObject({ set: 'training', count: 40 });
+    expect(await s.call('backprop', { index: 40 })).toEqual(inputError('backprop: index 40 is out of range; the training set has 40 rows'));
     const initial = JSON.parse(value<{ text: string }>(await s.call('exportWeights', undefined)).text).tensors;
     value(await s.call('start', { optimizer: { kind: 'sgd', lr: 0.5 }, batchSize: 8, epochs: 1, threads: 1, paused: true }));
     value(await s.call('step', undefined));

@@ -16,7 +16,7 @@ function traced(spec: ModelSpec, x: ArrayLike<number>, label: number): { trace: 
   const t = model.trace(Float64Array.from(x), label);
   const data = (a: ArrayLike<number>) => Float32Array.from(a).buffer as ArrayBuffer;
   const trace: BackpropTrace = {
-    index: 0, count: 1, label, predicted: t.predicted, loss: t.loss,
+    index: 0, set: 'validation', count: 1, label, predicted: t.predicted, loss: t.loss,
     input: { name: 'input', shape: model.layers[0].inShape, data: data(x) },
     probabilities: Array.from(t.probabilities),
     stages: t.stages.map((s) => ({
