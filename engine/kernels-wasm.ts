@@ -38,6 +38,7 @@ interface KernelExports {
   tanh(x: number, y: number, n: number, a: number, s: number): void;
   maxPool(x: number, maps: number, H: number, W: number, n: number, y: number, winner: number): void;
   meanOfSlots(slots: number, count: number, stride: number, n: number, rows: number, out: number): number;
+  sumOfSquares(x: number, n: number): number;
   sgd(w: number, g: number, n: number, lr: number, wd: number): number;
   momentum(w: number, g: number, vel: number, n: number, lr: number, mu: number, wd: number): number;
   adam(w: number, g: number, m: number, s: number, n: number,
@@ -45,7 +46,7 @@ interface KernelExports {
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'relu', 'reluBackward', 'sigmoid', 'tanh',
-  'maxPool', 'meanOfSlots', 'sgd', 'momentum', 'adam'] as const;
+  'maxPool', 'meanOfSlots', 'sumOfSquares', 'sgd', 'momentum', 'adam'] as const;
 
 const PAGE = 65536;
 const REGION = 16 * PAGE; // claimed at least this much at a time
@@ -197,6 +198,10 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object, 
       const finite = exports.meanOfSlots(from, count, 4 * stride, n, rows, to);
       output(to, n, out);
       return finite !== 0;
+    },
+    sumOfSquares(x, n) {
+      call();
+      return exports.sumOfSquares(input(n, x), n);
     },
     sgd(w, g, n, lr, wd) {
       call();

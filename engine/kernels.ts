@@ -12,7 +12,7 @@
 //   overlaps A or B. All three arrays have the same element type (Float32Array for a float32 kernel).
 //   im2col(x, batch, C, H, W, k, col), col2im(col, batch, C, H, W, k, dx), relu(x, y, n),
 //   reluBackward(y, dy, dx, n), sigmoid(x, y, n), tanh(x, y, n, a, s), maxPool(x, maps, H, W, n, y,
-//   winner), meanOfSlots(...), sgd(...), momentum(...), adam(...): as the functions of those names
+//   winner), meanOfSlots(...), sumOfSquares(x, n), sgd(...), momentum(...), adam(...): as the functions of those names
 //   below, with the same layouts and results (sigmoid's, tanh's and the optimisers' within float32
 //   rounding: the TypeScript ones compute in double).
 
@@ -34,6 +34,8 @@ export interface Kernels {
   maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void;
   /** As `meanOfSlots`, `sgd`, `momentum` and `adam` below: each returns whether all it wrote is finite. */
   meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean;
+  /** As `sumOfSquares` below (in double; within double rounding of it). */
+  sumOfSquares(x: Floats, n: number): number;
   sgd(w: Floats, g: Floats, n: number, lr: number, wd: number): boolean;
   momentum(w: Floats, g: Floats, vel: Float32Array, n: number, lr: number, mu: number, wd: number): boolean;
   adam(w: Floats, g: Floats, m: Float32Array, s: Float32Array, n: number,
@@ -113,7 +115,7 @@ function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number,
 export const tsKernels: Kernels = {
   gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, relu: reluTs, reluBackward: reluBackwardTs,
   sigmoid: sigmoidTs, tanh: tanhTs, maxPool: maxPoolTs,
-  meanOfSlots: meanOfSlotsTs, sgd: sgdTs, momentum: momentumTs, adam: adamTs,
+  meanOfSlots: meanOfSlotsTs, sumOfSquares: sumOfSquaresTs, sgd: sgdTs, momentum: momentumTs, adam: adamTs,
 };
 
 let float32Kernels: Kernels = tsKernels;
@@ -160,6 +162,11 @@ export function maxPool(x: Floats, maps: number, H: number, W: number, n: number
 
 export function meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean {
   return (out instanceof Float32Array ? float32Kernels : tsKernels).meanOfSlots(slots, count, stride, n, rows, out);
+}
+
+/** sum of x[i]^2 over i < n, in double (e.g. a gradient's squared norm, per layer). */
+export function sumOfSquares(x: Floats, n: number): number {
+  return (x instanceof Float32Array ? float32Kernels : tsKernels).sumOfSquares(x, n);
 }
 
 /** The optimisers' kernels: the kind of the parameters picks the implementation. */
@@ -266,6 +273,12 @@ function meanOfSlotsTs(slots: Floats, count: number, stride: number, n: number, 
     if (out[j] - out[j] !== 0) finite = false; // NaN or ±Infinity
   }
   return finite;
+}
+
+function sumOfSquaresTs(x: Floats, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += x[i] * x[i];
+  return sum;
 }
 
 // Its own function, so that the JIT optimises the loop on its own.

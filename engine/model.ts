@@ -157,6 +157,14 @@ export class Model {
     return this.y.slice(0, rows * this.classes);
   }
 
+  /** The layers with parameters, each with where its tensors are in the flat vectors: [start, end). */
+  parameterRanges(): { name: string; start: number; end: number }[] {
+    return this.layers.flatMap((layer, i) => {
+      const [start, end] = [this.offsets[i], this.offsets[i + 1]];
+      return end > start ? [{ name: layer.name, start, end }] : [];
+    });
+  }
+
   /** A hash of which side of every kink (ReLU at 0, max pooling's argmax) the last forward took:
    *  two forwards that took the same sides hash alike (gradient checking, not training, calls it). */
   kinks(): number {

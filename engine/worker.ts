@@ -16,7 +16,7 @@
 // sums and correct counts go to shared arrays, so that steps done before a fault are not lost; the
 // main thread commits the steps done by bumping the version.
 import { workerData } from 'node:worker_threads';
-import { floats, meanOfSlots } from './kernels.ts';
+import { floats, meanOfSlots, sumOfSquares } from './kernels.ts';
 import { installWasmKernels, type KernelMemory } from './kernels-wasm.ts';
 import { Model } from './model.ts';
 import { createOptimizer, type Optimizer, type OptimizerConfig } from './optim.ts';
@@ -44,6 +44,10 @@ export interface WorkerData {
   flags: Int32Array; // per task, what was not finite in its current step (Flags)
   stepLoss: Float64Array; // step k of a round, shard s: [k * maxShards + s]
   stepCorrect: Int32Array; // step k of a round, shard s: [k * maxShards + s]
+  // Step k of a round, task i, layer l (of Model.parameterRanges): the sum of squares of task i's
+  // slice of the mean gradient in layer l, [(k * tasks + i) * layers + l]; the main thread adds the
+  // tasks' for the layers' gradient norms.
+  stepGradSquares: Float64Array;
   order: Int32Array; // the epoch's shuffled row order of the training set
   train: SharedSet;
   validation: SharedSet | null;
@@ -99,6 +103,7 @@ const models: Model[] = []; // [i] over params[i]
 const optimizers: Optimizer[] = []; // [i] over moments[i]
 const SPIN_MS = 1;
 const Flags = { loss: 1, grad: 2, params: 4 }; // bits of `flags`
+let layerRanges: { start: number; end: number }[] | undefined; // Model.parameterRanges, for stepGradSquares
 let batch: Float32Array = new Float32Array(0); // rows gathered from the shuffled order
 let batchLabels = new Int32Array(0);
 
@@ -124,7 +129,7 @@ function train(task: Extract<Task, { kind: 'steps' }>): StepsResult {
     let mine = gradient(modelAt(version), task, step, k, tickets);
     tickets += step.shards + task.tasks; // each task also drew one ticket past the last shard
     arrive(task.tasks, ++barriers);
-    mine |= update(task, step, version, task.t + k);
+    mine |= update(task, step, version, task.t + k, k);
     flags[task.index] = mine;
     arrive(task.tasks, ++barriers);
     let all = 0;
@@ -151,9 +156,9 @@ function arrive(tasks: number, count: number): void {
 }
 
 /** The slice's mean gradient (shard sums added in shard order, so any slicing gives the same
- *  values), then its update into the next version's parameters and moments; the Flags of what
- *  was not finite. */
-function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version: number, t: number): number {
+ *  values) and its sum of squares per layer, then its update into the next version's parameters
+ *  and moments; the Flags of what was not finite. */
+function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version: number, t: number, k: number): number {
   const { grad, gradSlots } = data;
   const { from, to } = task;
   const current = version & 1;
@@ -162,6 +167,11 @@ function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version:
   const size = params.length;
   const rows = step.end - step.start;
   if (!meanOfSlots(gradSlots.subarray(from), step.shards, size, to - from, rows, grad.subarray(from, to))) return Flags.grad;
+  const layers = (layerRanges ??= modelAt(version).parameterRanges());
+  layers.forEach(({ start, end }, l) => {
+    const [a, b] = [Math.max(start, from), Math.min(end, to)];
+    data.stepGradSquares[(k * task.tasks + task.index) * layers.length + l] = b > a ? sumOfSquares(grad.subarray(a, b), b - a) : 0;
+  });
   params.set(data.params[current].subarray(from, to), from);
   data.moments[current].forEach((m, i) => data.moments[next][i].set(m.subarray(from, to), from));
   const optimizer = (optimizers[next] ??= createOptimizer(task.optimizer, size, data.moments[next]));

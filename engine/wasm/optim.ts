@@ -39,6 +39,25 @@ export function meanOfSlots(slots: usize, count: i32, stride: usize, n: i32, row
   return ok;
 }
 
+/** sum of x[i]^2 over i < n, in double: the squares of large float32 values overflow float32. */
+export function sumOfSquares(x: usize, n: i32): f64 {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let i: usize = 0;
+  const end = <usize>n * 4, vectors = end & ~15;
+  for (; i < vectors; i += 16) {
+    const v = v128.load(x + i);
+    const a = f64x2.promote_low_f32x4(v), b = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    lo = f64x2.add(lo, f64x2.mul(a, a));
+    hi = f64x2.add(hi, f64x2.mul(b, b));
+  }
+  let sum = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
+  for (; i < end; i += 4) {
+    const v = <f64>load<f32>(x + i);
+    sum += v * v;
+  }
+  return sum;
+}
+
 /** w -= lr (g + wd w) */
 export function sgd(w: usize, g: usize, n: i32, lr: f32, wd: f32): bool {
   const LR = f32x4.splat(lr), WD = f32x4.splat(wd);

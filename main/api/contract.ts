@@ -85,7 +85,8 @@ const StepMetricsSchema = v.object({
   step: v.number(), epoch: v.number(), epochs: v.number(), stepsPerEpoch: v.number(), samplesSeen: v.number(),
   trainLoss: v.number(), trainAccuracy: v.number(), samplesPerSecond: v.number(), etaSeconds: v.number(), lr: v.number(),
   gradNorms: v.array(v.object({ name: v.string(), norm: v.number() })),
-  history: v.array(v.object({ step: v.number(), trainLoss: v.number(), trainAccuracy: v.number() })), // every step since the last event
+  // every step since the last event; gradNorms per layer, in gradNorms' order
+  history: v.array(v.object({ step: v.number(), trainLoss: v.number(), trainAccuracy: v.number(), gradNorms: v.array(v.number()) })),
 });
 const EpochMetricsSchema = v.object({
   epoch: v.number(), trainLoss: v.number(), trainAccuracy: v.number(),

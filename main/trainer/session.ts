@@ -55,9 +55,10 @@ export interface StepMetrics {
   etaSeconds: number;
   lr: number;
   gradNorms: { name: string; norm: number }[]; // L2 norm of the last mean gradient, per layer
-  /** The running train loss and accuracy after each step since the previous metrics event (after
-   *  every k-th step in runs of more than CURVE_POINTS steps), so that a chart can draw every step. */
-  history: { step: number; trainLoss: number; trainAccuracy: number }[];
+  /** The running train loss and accuracy, and the gradient norms (per layer, as in gradNorms), after
+   *  each step since the previous metrics event (after every k-th step in runs of more than
+   *  CURVE_POINTS steps), so that a chart can draw every step. */
+  history: { step: number; trainLoss: number; trainAccuracy: number; gradNorms: number[] }[];
 }
 
 export interface EpochMetrics {
@@ -162,6 +163,8 @@ export class TrainingSession {
   private lastEmit = 0;
   private emittedStep = 0; // the step of the last metrics event
   private history: StepMetrics['history'] = []; // since the last metrics event
+  private readonly layers: { name: string; start: number; end: number }[]; // with parameters (Model.parameterRanges)
+  private gradNorms: number[]; // the last step's, per layer
   private rate = { samples: 0, seconds: 0, perSecond: 0 };
   private stepMs = 0; // a step's recent time, which sizes the rounds (0: not yet known)
   private retryAt = -1; // the step a worker failed on, retried once
@@ -181,6 +184,8 @@ export class TrainingSession {
   ) {
     this.slices = split(model.size, pool.threads);
     this.epochRngState = rng.getState();
+    this.layers = model.parameterRanges();
+    this.gradNorms = this.layers.map(() => 0);
   }
 
   static async create(opts: SessionOptions): Promise<TrainingSession> {
@@ -247,6 +252,7 @@ export class TrainingSession {
       flags: shared(Int32Array, config.threads),
       stepLoss: shared(Float64Array, MAX_ROUND_STEPS * maxShards),
       stepCorrect: shared(Int32Array, MAX_ROUND_STEPS * maxShards),
+      stepGradSquares: shared(Float64Array, MAX_ROUND_STEPS * config.threads * model.parameterRanges().length),
       order: shared(Int32Array, base.length),
       train: { features: toShared(train.features, Float32Array), labels: toShared(train.labels, Int32Array) },
       validation: validation
@@ -463,9 +469,10 @@ export class TrainingSession {
   }
 
   /** Makes the round's first steps current, with their losses and correct counts (summed in shard
-   *  order: a fixed order, whatever the thread count). */
+   *  order: a fixed order, whatever the thread count) and the gradient norms the charts show. */
   private commit(done: StepPlan[]): void {
-    const { stepLoss, stepCorrect } = this.data;
+    const { stepLoss, stepCorrect, stepGradSquares } = this.data;
+    const tasks = this.pool.threads, layers = this.layers.length;
     for (const [k, { start, end, shards }] of done.entries()) {
       for (let s = 0; s < shards; s++) {
         this.epochLossSum += stepLoss[k * this.maxShards + s];
@@ -476,8 +483,16 @@ export class TrainingSession {
       this.stepCount++;
       this.samplesSeen += end - start;
       this.rate.samples += end - start;
-      if (this.stepCount % this.historyStride() === 0) {
-        this.history.push({ step: this.stepCount, trainLoss: this.epochLossSum / end, trainAccuracy: this.epochCorrect / end });
+      const recorded = this.stepCount % this.historyStride() === 0;
+      if (recorded || k === done.length - 1) {
+        this.gradNorms = this.layers.map((_, l) => {
+          let squares = 0;
+          for (let i = 0; i < tasks; i++) squares += stepGradSquares[(k * tasks + i) * layers + l];
+          return Math.sqrt(squares);
+        });
+      }
+      if (recorded) {
+        this.history.push({ step: this.stepCount, trainLoss: this.epochLossSum / end, trainAccuracy: this.epochCorrect / end, gradNorms: this.gradNorms });
       }
     }
     Atomics.add(this.data.version, 0, done.length);
@@ -557,7 +572,7 @@ export class TrainingSession {
       samplesPerSecond: rate.perSecond,
       etaSeconds: rate.perSecond > 0 ? remaining / rate.perSecond : 0,
       lr: this.optimizer.lr,
-      gradNorms: this.gradNorms(),
+      gradNorms: this.layers.map(({ name }, l) => ({ name, norm: this.gradNorms[l] })),
       history: this.history.splice(0),
     };
   }
@@ -565,18 +580,6 @@ export class TrainingSession {
   /** Every how many steps the history keeps one: 1 unless the run has more than CURVE_POINTS steps. */
   private historyStride(): number {
     return Math.max(1, Math.ceil((this.config.epochs * Math.ceil(this.base.length / this.config.batchSize)) / CURVE_POINTS));
-  }
-
-  /** Per layer (the tensor names' prefix: "c1", "hidden", "output"...). */
-  private gradNorms(): { name: string; norm: number }[] {
-    const norms = new Map<string, number>();
-    for (const t of this.model.tensors) {
-      const layer = t.name.split('.')[0];
-      let s = norms.get(layer) ?? 0;
-      for (let i = t.offset; i < t.offset + t.size; i++) s += this.data.grad[i] * this.data.grad[i];
-      norms.set(layer, s);
-    }
-    return [...norms].map(([name, s]) => ({ name, norm: Math.sqrt(s) }));
   }
 
   /** A checkpoint that cannot be written is reported, and training goes on: the run is still good. */

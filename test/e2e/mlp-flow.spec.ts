@@ -32,6 +32,7 @@ test('MLP: CSV drop, sigmoid + L2, two epochs, export, re-import, same predictio
   const last = Number(await curves.getAttribute('data-last-loss'));
   console.log(`loss curve: ${points} points, ${first} -> ${last}`);
   expect(points).toBe(60); // every step, though metrics come throttled (~10/s): 2 epochs of 240 rows in batches of 8
+  await expect(app.getByTestId('grad-norms')).toHaveAttribute('data-points', '60'); // the gradient norms too
   expect(last).toBeLessThan(first);
   const [epoch2, epoch1] = (await app.getByTestId('epoch-table').locator('.train-loss').allTextContents()).map(Number); // latest first
   expect(epoch2).toBeLessThan(epoch1);

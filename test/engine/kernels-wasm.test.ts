@@ -227,6 +227,16 @@ describe('wasm optimiser steps and shard means', () => {
     expect(wasm.meanOfSlots(huge, 2, n, n, 2, new Float32Array(n))).toBe(false);
   });
 
+  it('sumOfSquares: in double, so large float32 values do not overflow; vector part and tail', () => {
+    const x = random(new Rng(12), n);
+    const exact = Array.from(x).reduce((sum, v) => sum + v * v, 0);
+    expect(Math.abs(wasm.sumOfSquares(x, n) - exact)).toBeLessThan(1e-14 * exact);
+    expect(Math.abs(tsKernels.sumOfSquares(x, n) - exact)).toBeLessThan(1e-14 * exact);
+    expect(wasm.sumOfSquares(x, 2)).toBe(x[0] * x[0] + x[1] * x[1]); // the tail alone
+    expect(wasm.sumOfSquares(new Float32Array(n).fill(3e38), n)).toBeCloseTo(n * Math.fround(3e38) ** 2, -70);
+    expect(wasm.sumOfSquares(new Float32Array([1, 2, NaN, 4, 5]), 5)).toBeNaN();
+  });
+
   type Step = (k: Kernels, w: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array, n: number) => boolean;
   const steps: [string, Step][] = [
     ['sgd', (k, w, g, _m, _s, n) => k.sgd(w, g, n, 0.1, 0.01)],

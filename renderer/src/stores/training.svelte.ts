@@ -59,15 +59,19 @@ class TrainingStore {
 
   onMetrics(m: StepMetrics): void {
     this.last = m;
-    // every step since the last event, then the event's own (the same step as the last of those, or later)
-    for (const h of m.history) this.perStep.upsert(h.step, h.trainLoss, null, h.trainAccuracy, null);
-    this.perStep.upsert(m.step, m.trainLoss, null, m.trainAccuracy, null);
     const names = m.gradNorms.map((g) => g.name);
     if (names.join() !== this.gradNames.join()) {
       this.gradNorms = new Columns(names.length);
       this.gradNames = names;
     }
-    this.gradNorms.push(m.step, ...m.gradNorms.map((g) => (g.norm > 0 ? g.norm : null)));
+    const norms = (values: number[]) => values.map((norm) => (norm > 0 ? norm : null)); // log scale
+    // every step since the last event, then the event's own (the same step as the last of those, or later)
+    for (const h of m.history) {
+      this.perStep.upsert(h.step, h.trainLoss, null, h.trainAccuracy, null);
+      this.gradNorms.upsert(h.step, ...norms(h.gradNorms));
+    }
+    this.perStep.upsert(m.step, m.trainLoss, null, m.trainAccuracy, null);
+    this.gradNorms.upsert(m.step, ...norms(m.gradNorms.map((g) => g.norm)));
     this.version++;
   }
 

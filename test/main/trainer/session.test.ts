@@ -111,8 +111,12 @@ describe('metrics', () => {
 
     const [last] = metricsOf(events).slice(-1);
     expect(last).toMatchObject({ step: 1, epoch: 1, epochs: 1, stepsPerEpoch: 1, samplesSeen: 150, lr: 0.2 });
+    // The gradient norms per layer: of the step's mean gradient, as gradSum over the batch gives it.
+    before.gradSum(train.features, train.labels, 150);
+    const norms = before.parameterRanges().map(({ start, end }) => Math.hypot(...Array.from(before.grads.subarray(start, end), (g) => g / 150)));
     expect(last.gradNorms.map((g) => g.name)).toEqual(['hidden', 'output']);
-    expect(last.gradNorms.every((g) => g.norm > 0)).toBe(true);
+    last.gradNorms.forEach((g, l) => expect(g.norm).toBeCloseTo(norms[l], 6));
+    expect(last.history).toEqual([{ step: 1, trainLoss: last.trainLoss, trainAccuracy: last.trainAccuracy, gradNorms: last.gradNorms.map((g) => g.norm) }]);
   });
 
   it('throttles step metrics to about 10 per second', async () => {
@@ -131,7 +135,10 @@ describe('metrics', () => {
     // ...and still carry every step's running loss and accuracy, for the charts.
     const history = metrics.flatMap((m) => m.history);
     expect(history.map((h) => h.step)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
-    for (const m of metrics) expect(m.history.at(-1)).toEqual({ step: m.step, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy });
+    for (const m of metrics) {
+      expect(m.history.at(-1)).toEqual({ step: m.step, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy, gradNorms: m.gradNorms.map((g) => g.norm) });
+    }
+    expect(history.every((h) => h.gradNorms.length === 2 && h.gradNorms.every((n) => n > 0))).toBe(true);
     epochsOf(events).forEach((e, i) => expect(history[1500 * (i + 1) - 1]).toMatchObject({ trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy }));
     // The first step's is its one row's loss under the initial weights.
     const order = Int32Array.from({ length: 1500 }, (_, i) => i);
