@@ -125,7 +125,6 @@ export class Model {
       this.layers.forEach((layer, i) => layer.bind(this.params, into, this.offsets[i]));
       this.bound = into;
     }
-    into.fill(0);
     const result = this.evaluate(x, labels, rows);
     const { spec, classes, layers } = this;
     const delta = (this.delta = grow(this.delta, rows * classes));

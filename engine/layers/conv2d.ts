@@ -91,6 +91,7 @@ export class Conv2d implements Layer {
     const { inChannels: C, inH: H, inW: W, outChannels: D, k, dBias, dWeight, mask } = this;
     const P = this.outH * this.outW, cols = batch * P, depth = C * k * k;
     const delta = this.rows; // Y is no longer needed: reuse its buffer for delta [D][batch*P]
+    dBias.fill(0);
     for (let b = 0; b < batch; b++) {
       for (let d = 0; d < D; d++) {
         const src = (b * D + d) * P, dst = d * cols + b * P;
@@ -99,8 +100,8 @@ export class Conv2d implements Layer {
         dBias[d] += sum; // eq. 31
       }
     }
-    // dK[d][c,m,n] += sum_(b,i,j) delta[d][b,i,j] * in[b][c][i+m][j+n]  (eq. 30, corrected)
-    gemm(false, true, D, depth, cols, delta, this.col, dWeight, true);
+    // dK[d][c,m,n] = sum_(b,i,j) delta[d][b,i,j] * in[b][c][i+m][j+n]  (eq. 30, corrected)
+    gemm(false, true, D, depth, cols, delta, this.col, dWeight, false);
     if (mask) for (let i = 0; i < dWeight.length; i++) if (!mask[i]) dWeight[i] = 0;
     if (!needInputGrad) return null;
     // dIn: col-space gradient K^T delta, folded back by col2im = the "full" convolution with the

@@ -50,9 +50,10 @@ export class Dense implements Layer {
 
   backward(dy: Floats, batch: number, needInputGrad: boolean): Floats | null {
     const { inputs, outputs, dBias } = this;
-    // dW += delta x^T summed over the batch (eq. 5 / eq. 7 with delta = dL/do)
-    gemm(true, false, outputs, inputs, batch, dy, this.x, this.dWeight, true);
-    // db += delta (eq. 6 / eq. 8, corrected in backprop-notes' errata)
+    // dW = delta x^T summed over the batch (eq. 5 / eq. 7 with delta = dL/do)
+    gemm(true, false, outputs, inputs, batch, dy, this.x, this.dWeight, false);
+    // db = delta summed over the batch (eq. 6 / eq. 8, corrected in backprop-notes' errata)
+    dBias.fill(0);
     for (let r = 0; r < batch; r++) {
       for (let i = 0, o = r * outputs; i < outputs; i++) dBias[i] += dy[o + i];
     }

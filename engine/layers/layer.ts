@@ -22,8 +22,10 @@ export interface Layer {
   /** Output for `batch` samples; the returned buffer is the layer's own, valid until its next
    *  forward. The layer keeps what its backward needs (x itself must stay unchanged until then). */
   forward(x: Floats, batch: number): Floats;
-  /** Given dL/dy of the last forward, ADDS the batch's parameter gradients to the bound gradient
-   *  views and returns dL/dx (null when not needInputGrad, e.g. for the first layer). */
+  /** Given dL/dy of the last forward, WRITES the batch's parameter gradients (summed over its
+   *  samples) into the bound gradient views, whatever they held, and returns dL/dx (null when not
+   *  needInputGrad, e.g. for the first layer). Writing rather than adding spares a pass that zeroes
+   *  them and the products' reading them back. */
   backward(dy: Floats, batch: number, needInputGrad: boolean): Floats | null;
   /** Layers with kinks (ReLU, max pooling): folds which side of each kink its last forward over
    *  `batch` samples took (its "winners") into the running hash h with foldKink. Gradient checking

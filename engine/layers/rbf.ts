@@ -56,6 +56,7 @@ export class Rbf implements Layer {
     const { inputs, classes, centers, dCenters, x } = this;
     const dx = (this.dx = grow(this.dx, batch * inputs));
     if (needInputGrad) dx.fill(0, 0, batch * inputs);
+    dCenters.fill(0);
     for (let r = 0; r < batch; r++) {
       for (let i = 0; i < classes; i++) {
         const g = 2 * dy[r * classes + i];

@@ -63,6 +63,8 @@ export class Subsample implements Layer {
   backward(dy: Floats, batch: number, needInputGrad: boolean): Floats | null {
     const { channels: C, inH, inW, n, coef, dCoef, dBias, windowSum } = this;
     const [, outH, outW] = this.outShape, P = outH * outW;
+    dCoef.fill(0);
+    dBias.fill(0);
     for (let m = 0, out = 0; m < batch * C; m++) {
       const d = m % C;
       for (let p = 0; p < P; p++, out++) {

@@ -305,7 +305,7 @@ describe('forward pass, loss and predictions against direct computations', () =>
 });
 
 describe('gradSum into another vector (a trainer\'s shard slot)', () => {
-  for (const [name, spec] of [['MLP', mlp({ activation: 'tanh' })], ['LeNet-5 modern', lenet()]] as const) {
+  for (const [name, spec] of [['MLP', mlp({ activation: 'tanh' })], ['LeNet-5 modern', lenet()], ['LeNet-5 classic, RBF', classic({ rbf: true })]] as const) {
     it(`${name}: writes exactly what it writes into its own grads, and leaves those alone`, () => {
       const model = Model.create(spec);
       model.init(3);
