@@ -32,6 +32,8 @@ interface KernelExports {
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean): void;
   im2col(x: number, batch: number, C: number, H: number, W: number, k: number, col: number): void;
   col2im(col: number, batch: number, C: number, H: number, W: number, k: number, dx: number): void;
+  mapsToSamples(rows: number, D: number, batch: number, P: number, bias: number, y: number): void;
+  samplesToMaps(dy: number, D: number, batch: number, P: number, delta: number, dBias: number): void;
   relu(x: number, y: number, n: number): void;
   reluBackward(y: number, dy: number, dx: number, n: number): void;
   sigmoid(x: number, y: number, n: number): void;
@@ -45,7 +47,7 @@ interface KernelExports {
     lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): number;
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'relu', 'reluBackward', 'sigmoid', 'tanh',
+const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'mapsToSamples', 'samplesToMaps', 'relu', 'reluBackward', 'sigmoid', 'tanh',
   'maxPool', 'meanOfSlots', 'sumOfSquares', 'sgd', 'momentum', 'adam'] as const;
 
 const PAGE = 65536;
@@ -174,6 +176,21 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object, 
       const from = input(C * k * k * batch * (H - k + 1) * (W - k + 1), col), to = result(inputs, dx);
       exports.col2im(from, batch, C, H, W, k, to);
       output(to, inputs, dx);
+    },
+    mapsToSamples(rows, D, batch, P, bias, y) {
+      call();
+      const n = D * batch * P;
+      const from = input(n, rows), biases = input(D, bias), to = result(n, y);
+      exports.mapsToSamples(from, D, batch, P, biases, to);
+      output(to, n, y);
+    },
+    samplesToMaps(dy, D, batch, P, delta, dBias) {
+      call();
+      const n = D * batch * P;
+      const from = input(n, dy), to = result(n, delta), sums = result(D, dBias);
+      exports.samplesToMaps(from, D, batch, P, to, sums);
+      output(to, n, delta);
+      output(sums, D, dBias);
     },
     relu: (x, y, n) => elementwise(x, y, n, (from, to) => exports.relu(from, to, n)),
     reluBackward(y, dy, dx, n) {

@@ -10,7 +10,8 @@
 //   view for an offset), with their natural row lengths: A is [M][K], or [K][M] when transA;
 //   B is [K][N], or [N][K] when transB; C is [M][N]. The arrays may be longer than needed; C never
 //   overlaps A or B. All three arrays have the same element type (Float32Array for a float32 kernel).
-//   im2col(x, batch, C, H, W, k, col), col2im(col, batch, C, H, W, k, dx), relu(x, y, n),
+//   im2col(x, batch, C, H, W, k, col), col2im(col, batch, C, H, W, k, dx), mapsToSamples(rows, D,
+//   batch, P, bias, y), samplesToMaps(dy, D, batch, P, delta, dBias), relu(x, y, n),
 //   reluBackward(y, dy, dx, n), sigmoid(x, y, n), tanh(x, y, n, a, s), maxPool(x, maps, H, W, n, y,
 //   winner), meanOfSlots(...), sumOfSquares(x, n), sgd(...), momentum(...), adam(...): as the functions of those names
 //   below, with the same layouts and results (sigmoid's, tanh's and the optimisers' within float32
@@ -25,6 +26,9 @@ export interface Kernels {
   /** As `im2col` and `col2im` below. */
   im2col(x: Floats, batch: number, C: number, H: number, W: number, k: number, col: Floats): void;
   col2im(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void;
+  /** As `mapsToSamples` and `samplesToMaps` below (dBias within float32 rounding of the sums). */
+  mapsToSamples(rows: Floats, D: number, batch: number, P: number, bias: Floats, y: Floats): void;
+  samplesToMaps(dy: Floats, D: number, batch: number, P: number, delta: Floats, dBias: Floats): void;
   /** As `relu`, `reluBackward` and `maxPool` below. */
   relu(x: Floats, y: Floats, n: number): void;
   reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void;
@@ -113,7 +117,7 @@ function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number,
 }
 
 export const tsKernels: Kernels = {
-  gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, relu: reluTs, reluBackward: reluBackwardTs,
+  gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, mapsToSamples: mapsToSamplesTs, samplesToMaps: samplesToMapsTs, relu: reluTs, reluBackward: reluBackwardTs,
   sigmoid: sigmoidTs, tanh: tanhTs, maxPool: maxPoolTs,
   meanOfSlots: meanOfSlotsTs, sumOfSquares: sumOfSquaresTs, sgd: sgdTs, momentum: momentumTs, adam: adamTs,
 };
@@ -134,6 +138,16 @@ export function gemm(transA: boolean, transB: boolean, M: number, N: number, K: 
 /** im2col and col2im as below (im2colTs, col2imTs), dispatched on the element type like gemm. */
 export function im2col(x: Floats, batch: number, C: number, H: number, W: number, k: number, col: Floats): void {
   (col instanceof Float32Array ? float32Kernels : tsKernels).im2col(x, batch, C, H, W, k, col);
+}
+
+/** A convolution's product [D][batch*P] to the samples' biased maps [batch][D][P], and back (the
+ *  adjoint, with the bias gradient); dispatched on the element type like gemm. */
+export function mapsToSamples(rows: Floats, D: number, batch: number, P: number, bias: Floats, y: Floats): void {
+  (y instanceof Float32Array ? float32Kernels : tsKernels).mapsToSamples(rows, D, batch, P, bias, y);
+}
+
+export function samplesToMaps(dy: Floats, D: number, batch: number, P: number, delta: Floats, dBias: Floats): void {
+  (delta instanceof Float32Array ? float32Kernels : tsKernels).samplesToMaps(dy, D, batch, P, delta, dBias);
 }
 
 export function col2im(col: Floats, batch: number, C: number, H: number, W: number, k: number, dx: Floats): void {
@@ -218,6 +232,30 @@ function col2imTs(col: Floats, batch: number, C: number, H: number, W: number, k
           }
         }
       }
+    }
+  }
+}
+
+/** y[b][d][p] = rows[d][b*P + p] + bias[d]: a convolution's product, one row per output map over
+ *  the whole batch, to each sample's maps, biased (seed eq. 26's b[d]). */
+function mapsToSamplesTs(rows: Floats, D: number, batch: number, P: number, bias: Floats, y: Floats): void {
+  for (let b = 0; b < batch; b++) {
+    for (let d = 0; d < D; d++) {
+      const src = (d * batch + b) * P, dst = (b * D + d) * P, bd = bias[d];
+      for (let p = 0; p < P; p++) y[dst + p] = rows[src + p] + bd;
+    }
+  }
+}
+
+/** The adjoint: delta[d][b*P + p] = dy[b][d][p], and dBias[d] = the sum of dy[.][d][.] (eq. 31). */
+function samplesToMapsTs(dy: Floats, D: number, batch: number, P: number, delta: Floats, dBias: Floats): void {
+  dBias.fill(0, 0, D);
+  for (let b = 0; b < batch; b++) {
+    for (let d = 0; d < D; d++) {
+      const src = (b * D + d) * P, dst = (d * batch + b) * P;
+      let sum = 0;
+      for (let p = 0; p < P; p++) sum += (delta[dst + p] = dy[src + p]);
+      dBias[d] += sum;
     }
   }
 }

@@ -6,7 +6,7 @@
 // An optional connection table (classic LeNet-5's C3) says which input maps feed which output
 // maps. The kernel tensor keeps its full [D][C][k][k] shape; unconnected kernels are treated as
 // zero in the forward pass whatever they hold, and their gradient is always zero.
-import { type DType, type Floats, col2im, floats, gemm, grow, im2col } from '../kernels.ts';
+import { type DType, type Floats, col2im, floats, gemm, grow, im2col, mapsToSamples, samplesToMaps } from '../kernels.ts';
 import type { Rng } from '../rng.ts';
 import { type InitScheme, type Layer, initWeights } from './layer.ts';
 
@@ -78,12 +78,7 @@ export class Conv2d implements Layer {
     const y = (this.y = grow(this.y, batch * D * P));
     im2col(x, batch, C, H, W, k, col);
     gemm(false, false, D, cols, depth, this.kernels(), col, rows, false); // eq. 26 for every pixel
-    for (let b = 0; b < batch; b++) {
-      for (let d = 0; d < D; d++) {
-        const src = d * cols + b * P, dst = (b * D + d) * P, bd = bias[d];
-        for (let p = 0; p < P; p++) y[dst + p] = rows[src + p] + bd;
-      }
-    }
+    mapsToSamples(rows, D, batch, P, bias, y);
     return y;
   }
 
@@ -91,15 +86,7 @@ export class Conv2d implements Layer {
     const { inChannels: C, inH: H, inW: W, outChannels: D, k, dBias, dWeight, mask } = this;
     const P = this.outH * this.outW, cols = batch * P, depth = C * k * k;
     const delta = this.rows; // Y is no longer needed: reuse its buffer for delta [D][batch*P]
-    dBias.fill(0);
-    for (let b = 0; b < batch; b++) {
-      for (let d = 0; d < D; d++) {
-        const src = (b * D + d) * P, dst = d * cols + b * P;
-        let sum = 0;
-        for (let p = 0; p < P; p++) sum += (delta[dst + p] = dy[src + p]);
-        dBias[d] += sum; // eq. 31
-      }
-    }
+    samplesToMaps(dy, D, batch, P, delta, dBias); // and dBias, eq. 31
     // dK[d][c,m,n] = sum_(b,i,j) delta[d][b,i,j] * in[b][c][i+m][j+n]  (eq. 30, corrected)
     gemm(false, true, D, depth, cols, delta, this.col, dWeight, false);
     if (mask) for (let i = 0; i < dWeight.length; i++) if (!mask[i]) dWeight[i] = 0;

@@ -63,3 +63,42 @@ function addRow(src: usize, dst: usize, n: i32): void {
     store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));
   }
 }
+
+/** y[b][d][p] = rows[d][b*P + p] + bias[d]: a convolution's product, one row per output map over
+ *  the whole batch, to each sample's maps, biased (seed eq. 26's b[d]). */
+export function mapsToSamples(rows: usize, D: i32, batch: i32, P: i32, bias: usize, y: usize): void {
+  const bytes = <usize>P * 4, vectors = bytes & ~15;
+  for (let d = 0; d < D; d++) {
+    const b1 = load<f32>(bias + (<usize>d << 2)), b4 = f32x4.splat(b1);
+    for (let b = 0; b < batch; b++) {
+      const src = rows + (<usize>d * batch + b) * bytes, dst = y + (<usize>b * D + d) * bytes;
+      let i: usize = 0;
+      for (; i < vectors; i += 16) v128.store(dst + i, f32x4.add(v128.load(src + i), b4));
+      for (; i < bytes; i += 4) store<f32>(dst + i, load<f32>(src + i) + b1);
+    }
+  }
+}
+
+/** The adjoint: delta[d][b*P + p] = dy[b][d][p], and dBias[d] = the sum of dy[.][d][.] (eq. 31). */
+export function samplesToMaps(dy: usize, D: i32, batch: i32, P: i32, delta: usize, dBias: usize): void {
+  const bytes = <usize>P * 4, vectors = bytes & ~15;
+  for (let d = 0; d < D; d++) {
+    let sum4 = f32x4.splat(0), sum1: f32 = 0;
+    for (let b = 0; b < batch; b++) {
+      const src = dy + (<usize>b * D + d) * bytes, dst = delta + (<usize>d * batch + b) * bytes;
+      let i: usize = 0;
+      for (; i < vectors; i += 16) {
+        const v = v128.load(src + i);
+        v128.store(dst + i, v);
+        sum4 = f32x4.add(sum4, v);
+      }
+      for (; i < bytes; i += 4) {
+        const v = load<f32>(src + i);
+        store<f32>(dst + i, v);
+        sum1 += v;
+      }
+    }
+    store<f32>(dBias + (<usize>d << 2),
+      f32x4.extract_lane(sum4, 0) + f32x4.extract_lane(sum4, 1) + f32x4.extract_lane(sum4, 2) + f32x4.extract_lane(sum4, 3) + sum1);
+  }
+}

@@ -201,6 +201,36 @@ describe('wasm ReLU and max pooling match the TypeScript ones exactly', () => {
   });
 });
 
+describe('wasm convolution layouts', () => {
+  // P = 7: one vector of four and a tail of three per map row
+  for (const [D, batch, P] of [[3, 2, 7], [6, 8, 784], [1, 1, 1]]) {
+    it(`mapsToSamples and samplesToMaps, D ${D}, batch ${batch}, P ${P}: as TypeScript`, () => {
+      const rng = new Rng(D * 100 + P), n = D * batch * P;
+      const rows = random(rng, n), bias = random(rng, D), dy = random(rng, n);
+      const [yTs, yWasm] = [new Float32Array(n), new Float32Array(n)];
+      tsKernels.mapsToSamples(rows, D, batch, P, bias, yTs);
+      wasm.mapsToSamples(rows, D, batch, P, bias, yWasm);
+      expect(yWasm).toEqual(yTs); // one float32 add each
+      expect(yTs[((batch - 1) * D + D - 1) * P + P - 1]).toBe(Math.fround(rows[((D - 1) * batch + batch - 1) * P + P - 1] + bias[D - 1]));
+      const [deltaTs, deltaWasm] = [new Float32Array(n), new Float32Array(n)];
+      const [dbTs, dbWasm] = [new Float32Array(D).fill(7), new Float32Array(D).fill(7)]; // written, not added to
+      tsKernels.samplesToMaps(dy, D, batch, P, deltaTs, dbTs);
+      wasm.samplesToMaps(dy, D, batch, P, deltaWasm, dbWasm);
+      expect(deltaWasm).toEqual(deltaTs);
+      for (let d = 0; d < D; d++) {
+        let exact = 0, scale = 0;
+        for (let b = 0; b < batch; b++) for (let p = 0; p < P; p++) { exact += dy[(b * D + d) * P + p]; scale += Math.abs(dy[(b * D + d) * P + p]); }
+        expect(Math.abs(dbTs[d] - exact)).toBeLessThan(1e-6 * scale);
+        expect(Math.abs(dbWasm[d] - exact)).toBeLessThan(1e-6 * scale);
+      }
+      // the two layouts are each other's transpose: delta back through mapsToSamples (no bias) is dy
+      const back = new Float32Array(n);
+      wasm.mapsToSamples(deltaWasm, D, batch, P, new Float32Array(D), back);
+      expect(back).toEqual(dy);
+    });
+  }
+});
+
 describe('wasm optimiser steps and shard means', () => {
   const n = 103; // 25 vectors of four and a tail of three
   const slices = [[0, 41], [41, 42], [42, 103]]; // boundaries inside vectors: lanes and tail must agree
