@@ -39,6 +39,7 @@ interface KernelExports {
   sigmoid(x: number, y: number, n: number): void;
   tanh(x: number, y: number, n: number, a: number, s: number): void;
   maxPool(x: number, maps: number, H: number, W: number, n: number, y: number, winner: number): void;
+  maxPoolBackward(dy: number, winner: number, outputs: number, dx: number, inputs: number): void;
   meanOfSlots(slots: number, count: number, stride: number, n: number, rows: number, out: number): number;
   sumOfSquares(x: number, n: number): number;
   sgd(w: number, g: number, n: number, lr: number, wd: number): number;
@@ -48,7 +49,7 @@ interface KernelExports {
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'mapsToSamples', 'samplesToMaps', 'relu', 'reluBackward', 'sigmoid', 'tanh',
-  'maxPool', 'meanOfSlots', 'sumOfSquares', 'sgd', 'momentum', 'adam'] as const;
+  'maxPool', 'maxPoolBackward', 'meanOfSlots', 'sumOfSquares', 'sgd', 'momentum', 'adam'] as const;
 
 const PAGE = 65536;
 const REGION = 16 * PAGE; // claimed at least this much at a time
@@ -208,6 +209,13 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object, 
       exports.maxPool(from, maps, H, W, n, to, winners);
       output(to, outputs, y);
       winner.set(heapInts.subarray(winners >> 2, (winners >> 2) + outputs));
+    },
+    maxPoolBackward(dy, winner, outputs, dx, inputs) {
+      call();
+      const gradient = input(outputs, dy), winners = scratch(outputs), to = result(inputs, dx);
+      heapInts.set(winner.subarray(0, outputs), winners >> 2);
+      exports.maxPoolBackward(gradient, winners, outputs, to, inputs);
+      output(to, inputs, dx);
     },
     meanOfSlots(slots, count, stride, n, rows, out) {
       call();

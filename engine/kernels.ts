@@ -29,13 +29,14 @@ export interface Kernels {
   /** As `mapsToSamples` and `samplesToMaps` below (dBias within float32 rounding of the sums). */
   mapsToSamples(rows: Floats, D: number, batch: number, P: number, bias: Floats, y: Floats): void;
   samplesToMaps(dy: Floats, D: number, batch: number, P: number, delta: Floats, dBias: Floats): void;
-  /** As `relu`, `reluBackward` and `maxPool` below. */
+  /** As `relu`, `reluBackward`, `maxPool` and `maxPoolBackward` below. */
   relu(x: Floats, y: Floats, n: number): void;
   reluBackward(y: Floats, dy: Floats, dx: Floats, n: number): void;
   /** As `sigmoid` and `tanh` below. */
   sigmoid(x: Floats, y: Floats, n: number): void;
   tanh(x: Floats, y: Floats, n: number, a: number, s: number): void;
   maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void;
+  maxPoolBackward(dy: Floats, winner: Int32Array, outputs: number, dx: Floats, inputs: number): void;
   /** As `meanOfSlots`, `sgd`, `momentum` and `adam` below: each returns whether all it wrote is finite. */
   meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean;
   /** As `sumOfSquares` below (in double; within double rounding of it). */
@@ -118,7 +119,7 @@ function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number,
 
 export const tsKernels: Kernels = {
   gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, mapsToSamples: mapsToSamplesTs, samplesToMaps: samplesToMapsTs, relu: reluTs, reluBackward: reluBackwardTs,
-  sigmoid: sigmoidTs, tanh: tanhTs, maxPool: maxPoolTs,
+  sigmoid: sigmoidTs, tanh: tanhTs, maxPool: maxPoolTs, maxPoolBackward: maxPoolBackwardTs,
   meanOfSlots: meanOfSlotsTs, sumOfSquares: sumOfSquaresTs, sgd: sgdTs, momentum: momentumTs, adam: adamTs,
 };
 
@@ -172,6 +173,10 @@ export function tanh(x: Floats, y: Floats, n: number, a: number, s: number): voi
 
 export function maxPool(x: Floats, maps: number, H: number, W: number, n: number, y: Floats, winner: Int32Array): void {
   (y instanceof Float32Array ? float32Kernels : tsKernels).maxPool(x, maps, H, W, n, y, winner);
+}
+
+export function maxPoolBackward(dy: Floats, winner: Int32Array, outputs: number, dx: Floats, inputs: number): void {
+  (dx instanceof Float32Array ? float32Kernels : tsKernels).maxPoolBackward(dy, winner, outputs, dx, inputs);
 }
 
 export function meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean {
@@ -298,6 +303,13 @@ function maxPoolTs(x: Floats, maps: number, H: number, W: number, n: number, y: 
       }
     }
   }
+}
+
+/** The adjoint of maxPool (seed 3.3, item 1): dx = 0 over `inputs`, then each output's gradient
+ *  goes to its window's winner. */
+function maxPoolBackwardTs(dy: Floats, winner: Int32Array, outputs: number, dx: Floats, inputs: number): void {
+  dx.fill(0, 0, inputs);
+  for (let o = 0; o < outputs; o++) dx[winner[o]] = dy[o];
 }
 
 /** out[j] = (slots[j] + slots[stride + j] + ... + slots[(count - 1) * stride + j]) / rows for j < n:

@@ -1,6 +1,6 @@
 // Max pooling, N x N windows, stride N (seed eq. 29). Forward remembers each window's winner (the
 // first maximum in scan order on ties); backward sends the whole gradient to it (seed 3.3, item 1).
-import { type DType, type Floats, floats, grow, maxPool } from '../kernels.ts';
+import { type DType, type Floats, floats, grow, maxPool, maxPoolBackward } from '../kernels.ts';
 import { type Layer, ParameterFree, foldKink } from './layer.ts';
 
 export class MaxPool extends ParameterFree implements Layer {
@@ -28,10 +28,9 @@ export class MaxPool extends ParameterFree implements Layer {
 
   backward(dy: Floats, batch: number, needInputGrad: boolean): Floats | null {
     if (!needInputGrad) return null;
-    const outputs = batch * this.channels * this.outShape[1] * this.outShape[2];
-    const dx = (this.dx = grow(this.dx, batch * this.channels * this.inH * this.inW));
-    dx.fill(0, 0, batch * this.channels * this.inH * this.inW);
-    for (let o = 0; o < outputs; o++) dx[this.winner[o]] = dy[o];
+    const outputs = batch * this.channels * this.outShape[1] * this.outShape[2], inputs = batch * this.channels * this.inH * this.inW;
+    const dx = (this.dx = grow(this.dx, inputs));
+    maxPoolBackward(dy, this.winner, outputs, dx, inputs);
     return dx;
   }
 

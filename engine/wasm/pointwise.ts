@@ -66,6 +66,14 @@ export function maxPool(x: usize, maps: i32, H: i32, W: i32, n: i32, y: usize, w
   }
 }
 
+/** The adjoint of maxPool: dx = 0 over `inputs`, then dx[winner[o]] = dy[o] for o < outputs. */
+export function maxPoolBackward(dy: usize, winner: usize, outputs: i32, dx: usize, inputs: i32): void {
+  memory.fill(dx, 0, <usize>inputs * 4);
+  for (let o: usize = 0, end = <usize>outputs * 4; o < end; o += 4) {
+    store<f32>(dx + (<usize>load<i32>(winner + o) << 2), load<f32>(dy + o));
+  }
+}
+
 // Four adjacent 2x2 windows at once, starting at index `first` of x: each f32x4 holds one position
 // of the four windows, visited in scan order so that ties keep the first, as in the scalar loop.
 @inline

@@ -197,6 +197,16 @@ describe('wasm ReLU and max pooling match the TypeScript ones exactly', () => {
       wasm.maxPool(x, maps, H, W, n, actual, actualWinner);
       expect(Array.from(actual)).toEqual(Array.from(expected));
       expect(Array.from(actualWinner)).toEqual(Array.from(expectedWinner));
+      // backward: each output's gradient lands on its winner, everything else (incl. the ragged
+      // rows and columns no window reaches) is 0, whatever dx held
+      const inputs = maps * H * W, dy = random(rng, outputs);
+      const [dxTs, dxWasm] = [new Float32Array(inputs).fill(7), new Float32Array(inputs).fill(7)];
+      tsKernels.maxPoolBackward(dy, expectedWinner, outputs, dxTs, inputs);
+      wasm.maxPoolBackward(dy, actualWinner, outputs, dxWasm, inputs);
+      expect(dxWasm).toEqual(dxTs);
+      const direct = new Float32Array(inputs);
+      expectedWinner.forEach((w, o) => (direct[w] = dy[o]));
+      expect(dxTs).toEqual(direct);
     }
   });
 });
