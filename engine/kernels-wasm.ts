@@ -48,8 +48,8 @@ interface KernelExports {
     lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): number;
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'mapsToSamples', 'samplesToMaps', 'relu', 'reluBackward', 'sigmoid', 'tanh',
-  'maxPool', 'maxPoolBackward', 'meanOfSlots', 'sumOfSquares', 'sgd', 'momentum', 'adam'] as const;
+const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'mapsToSamples', 'samplesToMaps', 'relu',
+  'reluBackward', 'sigmoid', 'tanh', 'maxPool', 'maxPoolBackward', 'meanOfSlots', 'sumOfSquares', 'sgd', 'momentum', 'adam'] as const;
 
 const PAGE = 65536;
 const REGION = 16 * PAGE; // claimed at least this much at a time

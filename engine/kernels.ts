@@ -13,8 +13,8 @@
 //   im2col(x, batch, C, H, W, k, col), col2im(col, batch, C, H, W, k, dx), mapsToSamples(rows, D,
 //   batch, P, bias, y), samplesToMaps(dy, D, batch, P, delta, dBias), relu(x, y, n),
 //   reluBackward(y, dy, dx, n), sigmoid(x, y, n), tanh(x, y, n, a, s), maxPool(x, maps, H, W, n, y,
-//   winner), meanOfSlots(...), sumOfSquares(x, n), sgd(...), momentum(...), adam(...): as the functions of those names
-//   below, with the same layouts and results (sigmoid's, tanh's and the optimisers' within float32
+//   winner), maxPoolBackward(dy, winner, outputs, dx, inputs), meanOfSlots(...), sumOfSquares(x, n),
+//   sgd(...), momentum(...), adam(...): as the functions of those names below, with the same layouts and results (sigmoid's, tanh's and the optimisers' within float32
 //   rounding: the TypeScript ones compute in double).
 
 export type DType = 'float32' | 'float64';
@@ -118,8 +118,8 @@ function dot(A: Floats, a: number, ak: number, B: Floats, b: number, bk: number,
 }
 
 export const tsKernels: Kernels = {
-  gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, mapsToSamples: mapsToSamplesTs, samplesToMaps: samplesToMapsTs, relu: reluTs, reluBackward: reluBackwardTs,
-  sigmoid: sigmoidTs, tanh: tanhTs, maxPool: maxPoolTs, maxPoolBackward: maxPoolBackwardTs,
+  gemm: gemmTs, im2col: im2colTs, col2im: col2imTs, mapsToSamples: mapsToSamplesTs, samplesToMaps: samplesToMapsTs,
+  relu: reluTs, reluBackward: reluBackwardTs, sigmoid: sigmoidTs, tanh: tanhTs, maxPool: maxPoolTs, maxPoolBackward: maxPoolBackwardTs,
   meanOfSlots: meanOfSlotsTs, sumOfSquares: sumOfSquaresTs, sgd: sgdTs, momentum: momentumTs, adam: adamTs,
 };
 
