@@ -14,8 +14,9 @@
 //   batch, P, bias, y), samplesToMaps(dy, D, batch, P, delta, dBias), relu(x, y, n),
 //   reluBackward(y, dy, dx, n), sigmoid(x, y, n), tanh(x, y, n, a, s), maxPool(x, maps, H, W, n, y,
 //   winner), maxPoolBackward(dy, winner, outputs, dx, inputs), meanOfSlots(...), sumOfSquares(x, n),
-//   sgd(...), momentum(...), adam(...): as the functions of those names below, with the same layouts and results (sigmoid's, tanh's and the optimisers' within float32
-//   rounding: the TypeScript ones compute in double).
+//   sgd(...), momentum(...), adam(...): as the functions of those names below, with the same
+//   layouts and results (sigmoid's, tanh's, the optimisers' and the bias sums of samplesToMaps
+//   within float32 rounding: the TypeScript ones compute in double).
 
 export type DType = 'float32' | 'float64';
 export type Floats = Float32Array | Float64Array;
