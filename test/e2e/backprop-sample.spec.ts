@@ -120,5 +120,6 @@ test('LeNet-5: c1 ... output, maps and kernels as images, big matrices as heatma
   await expect(f6.locator('.value')).toHaveCount(84);
   // C5's 120 maps of 1x1 are a vector, not 120 one-pixel images
   await expect(view.locator('[data-quantity="forward:c5"] .value')).toHaveCount(12);
+  await screenshot(view, 'backprop-lenet');
   expect(consoleErrors).toEqual([]);
 });
