@@ -2,14 +2,14 @@
 // "Data-parallel mini-batches"), with its controls, metrics, checkpoints and fault handling.
 //
 // Each step: the batch (a range of this epoch's shuffled order) is cut into fixed shards
-// (shards.ts); one task per thread writes its shards' gradient SUMS into their slots of a shared
-// buffer, waits at a barrier for the other tasks of the step, then takes a fixed slice of the
+// (shards.ts); the tasks, one per thread, take shards as they come and write their gradient SUMS
+// into the shards' slots, wait at a barrier for each other, then each takes a fixed slice of the
 // parameter vector, adds the slots in shard order, divides by the batch's row count (so a short
-// last batch is averaged correctly) and stages the optimiser's update of its slice: element-wise
-// arithmetic, so the slicing changes no bit. The update goes into a second copy of the parameters
-// and moments, which becomes current only when every slice is finite, so a failed or rejected step
-// changes nothing. A round of tasks runs about ROUND_MS of consecutive steps (engine/worker.ts);
-// pause, stop and learning-rate changes take effect between rounds.
+// last batch is averaged correctly) and writes the optimiser's update of its slice into a second
+// copy of the parameters and moments: element-wise arithmetic, so the slicing changes no bit. That
+// copy becomes current only when every slice is finite, so a failed or rejected step changes
+// nothing. A round of tasks runs about ROUND_MS of consecutive steps (engine/worker.ts); pause,
+// stop and learning-rate changes take effect between rounds.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
