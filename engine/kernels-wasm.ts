@@ -42,10 +42,10 @@ interface KernelExports {
   maxPoolBackward(dy: number, winner: number, outputs: number, dx: number, inputs: number): void;
   meanOfSlots(slots: number, count: number, stride: number, n: number, rows: number, out: number): number;
   sumOfSquares(x: number, n: number): number;
-  sgd(w: number, g: number, n: number, lr: number, wd: number): number;
-  momentum(w: number, g: number, vel: number, n: number, lr: number, mu: number, wd: number): number;
+  sgd(w: number, g: number, n: number, lr: number, wd: number, wOut: number): number;
+  momentum(w: number, g: number, vel: number, n: number, lr: number, mu: number, wd: number, wOut: number, velOut: number): number;
   adam(w: number, g: number, m: number, s: number, n: number,
-    lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): number;
+    lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number, wOut: number, mOut: number, sOut: number): number;
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const EXPORTS = ['workspaceBytes', 'setWorkspace', 'sgemm', 'im2col', 'col2im', 'mapsToSamples', 'samplesToMaps', 'relu',
@@ -228,28 +228,28 @@ export function createWasmKernels(wasm: ArrayBuffer | ArrayBufferView | object, 
       call();
       return exports.sumOfSquares(input(n, x), n);
     },
-    sgd(w, g, n, lr, wd) {
+    sgd(w, g, n, lr, wd, wOut) {
       call();
-      const at = input(n, w);
-      const finite = exports.sgd(at, input(n, g), n, lr, wd);
-      output(at, n, w);
+      const to = result(n, wOut);
+      const finite = exports.sgd(input(n, w), input(n, g), n, lr, wd, to);
+      output(to, n, wOut);
       return finite !== 0;
     },
-    momentum(w, g, vel, n, lr, mu, wd) {
+    momentum(w, g, vel, n, lr, mu, wd, wOut, velOut) {
       call();
-      const at = input(n, w), v = input(n, vel);
-      const finite = exports.momentum(at, input(n, g), v, n, lr, mu, wd);
-      output(at, n, w);
-      output(v, n, vel);
+      const to = result(n, wOut), v = result(n, velOut);
+      const finite = exports.momentum(input(n, w), input(n, g), input(n, vel), n, lr, mu, wd, to, v);
+      output(to, n, wOut);
+      output(v, n, velOut);
       return finite !== 0;
     },
-    adam(w, g, m, s, n, lr, b1, b2, eps, c1, c2, wd) {
+    adam(w, g, m, s, n, lr, b1, b2, eps, c1, c2, wd, wOut, mOut, sOut) {
       call();
-      const at = input(n, w), first = input(n, m), second = input(n, s);
-      const finite = exports.adam(at, input(n, g), first, second, n, lr, b1, b2, eps, c1, c2, wd);
-      output(at, n, w);
-      output(first, n, m);
-      output(second, n, s);
+      const to = result(n, wOut), first = result(n, mOut), second = result(n, sOut);
+      const finite = exports.adam(input(n, w), input(n, g), input(n, m), input(n, s), n, lr, b1, b2, eps, c1, c2, wd, to, first, second);
+      output(to, n, wOut);
+      output(first, n, mOut);
+      output(second, n, sOut);
       return finite !== 0;
     },
   };

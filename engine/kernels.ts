@@ -42,10 +42,12 @@ export interface Kernels {
   meanOfSlots(slots: Floats, count: number, stride: number, n: number, rows: number, out: Floats): boolean;
   /** As `sumOfSquares` below (in double; within double rounding of it). */
   sumOfSquares(x: Floats, n: number): number;
-  sgd(w: Floats, g: Floats, n: number, lr: number, wd: number): boolean;
-  momentum(w: Floats, g: Floats, vel: Float32Array, n: number, lr: number, mu: number, wd: number): boolean;
+  sgd(w: Floats, g: Floats, n: number, lr: number, wd: number, wOut: Floats): boolean;
+  momentum(w: Floats, g: Floats, vel: Float32Array, n: number, lr: number, mu: number, wd: number,
+    wOut: Floats, velOut: Float32Array): boolean;
   adam(w: Floats, g: Floats, m: Float32Array, s: Float32Array, n: number,
-    lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): boolean;
+    lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number,
+    wOut: Floats, mOut: Float32Array, sOut: Float32Array): boolean;
   /** Optional: a zeroed float32 vector placed where these kernels use it without copying it. */
   floats?(n: number): Float32Array;
 }
@@ -342,34 +344,38 @@ function allFinite(a: Floats, n: number): boolean {
   return true;
 }
 
-// The optimisers' steps over w[0, n), in place (engine/optim.ts says which and why). L2 weight
-// decay wd is added to the gradient first.
+// The optimisers' steps over w[0, n) (engine/optim.ts says which and why). L2 weight decay wd is
+// added to the gradient first. They read the state (w and the moments) and write its next values
+// to the ...Out arrays, which may be the same ones (in place): each element is read before it is
+// written.
 
-/** w -= lr (g + wd w) */
-function sgdTs(w: Floats, g: Floats, n: number, lr: number, wd: number): boolean {
-  for (let i = 0; i < n; i++) w[i] -= lr * (g[i] + wd * w[i]);
-  return allFinite(w, n);
+/** wOut = w - lr (g + wd w) */
+function sgdTs(w: Floats, g: Floats, n: number, lr: number, wd: number, wOut: Floats): boolean {
+  for (let i = 0; i < n; i++) wOut[i] = w[i] - lr * (g[i] + wd * w[i]);
+  return allFinite(wOut, n);
 }
 
 /** Heavy ball in PyTorch's form: vel = mu vel + g; w -= lr vel (lr outside the velocity, so a change
  *  of lr takes effect at once instead of fading in). */
-function momentumTs(w: Floats, g: Floats, vel: Float32Array, n: number, lr: number, mu: number, wd: number): boolean {
+function momentumTs(w: Floats, g: Floats, vel: Float32Array, n: number, lr: number, mu: number, wd: number,
+  wOut: Floats, velOut: Float32Array): boolean {
   for (let i = 0; i < n; i++) {
-    vel[i] = mu * vel[i] + g[i] + wd * w[i];
-    w[i] -= lr * vel[i];
+    velOut[i] = mu * vel[i] + g[i] + wd * w[i];
+    wOut[i] = w[i] - lr * velOut[i];
   }
-  return allFinite(w, n);
+  return allFinite(wOut, n);
 }
 
 /** Adam (Kingma & Ba 2015, Algorithm 1): first and second moments m and s, bias-corrected by c1 =
  *  1 / (1 - b1^t) and c2 = 1 / (1 - b2^t), eps added to sqrt(s-hat) as in the paper. */
 function adamTs(w: Floats, g: Floats, m: Float32Array, s: Float32Array, n: number,
-  lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): boolean {
+  lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number,
+  wOut: Floats, mOut: Float32Array, sOut: Float32Array): boolean {
   for (let i = 0; i < n; i++) {
     const gi = g[i] + wd * w[i];
-    m[i] = b1 * m[i] + (1 - b1) * gi;
-    s[i] = b2 * s[i] + (1 - b2) * gi * gi;
-    w[i] -= (lr * m[i] * c1) / (Math.sqrt(s[i] * c2) + eps);
+    mOut[i] = b1 * m[i] + (1 - b1) * gi;
+    sOut[i] = b2 * s[i] + (1 - b2) * gi * gi;
+    wOut[i] = w[i] - (lr * mOut[i] * c1) / (Math.sqrt(sOut[i] * c2) + eps);
   }
-  return allFinite(w, n);
+  return allFinite(wOut, n);
 }

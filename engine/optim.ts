@@ -30,6 +30,9 @@ export const OPTIMIZER_DEFAULTS = { momentum: 0.9, beta1: 0.9, beta2: 0.999, eps
 
 export interface OptimizerState { t: number; buffers: Float32Array[] }
 
+/** Where an update writes: parameters and moment buffers shaped as the ones it reads. */
+export interface OptimizerTarget { params: Floats; buffers: Float32Array[] }
+
 export interface Optimizer {
   /** Read at every step: change config.lr between steps freely (or replace the object). */
   config: OptimizerConfig;
@@ -39,10 +42,12 @@ export interface Optimizer {
   readonly buffers: Float32Array[];
   /** One step over all parameters: t + 1, then its update; false if a parameter became non-finite. */
   step(params: Floats, grad: Floats): boolean;
-  /** Step t's update of params[from, to) (t already advanced by the caller, once per step). Every
-   *  element's arithmetic is its own, so slices updated apart (by several threads) give the same
-   *  values as one update of the whole vector. False if a parameter of the slice became non-finite. */
-  update(params: Floats, grad: Floats, from: number, to: number): boolean;
+  /** Step t's update of params[from, to) (t already advanced by the caller, once per step): in place,
+   *  or written into `next` (another copy of the parameters and of the moment buffers, e.g. the
+   *  trainer's next version), which leaves these as they were. Every element's arithmetic is its
+   *  own, so slices updated apart (by several threads) give the same values as one update of the
+   *  whole vector. False if a parameter of the slice became non-finite. */
+  update(params: Floats, grad: Floats, from: number, to: number, next?: OptimizerTarget): boolean;
   /** A copy: the step count and the moment buffers. */
   getState(): OptimizerState;
   /** Copies into the existing buffers (which may be shared with other threads). */
@@ -55,22 +60,26 @@ export function createOptimizer(config: OptimizerConfig, size: number, buffers =
     throw new RangeError(`optimizer buffers do not fit ${config.kind} over ${size} parameters`);
   }
 
-  function update(params: Floats, grad: Floats, from: number, to: number): boolean {
-    if (params.length !== size || grad.length !== size) {
-      throw new RangeError(`optimizer for ${size} parameters got ${params.length} parameters and ${grad.length} gradients`);
+  function update(params: Floats, grad: Floats, from: number, to: number, next: OptimizerTarget = { params, buffers }): boolean {
+    if (params.length !== size || grad.length !== size || next.params.length !== size) {
+      throw new RangeError(`optimizer for ${size} parameters got ${params.length} parameters, ${grad.length} gradients and ${next.params.length} to write`);
+    }
+    if (next.buffers.length !== buffers.length || next.buffers.some((b) => b.length !== size)) {
+      throw new RangeError(`optimizer buffers to write do not fit ${optimizer.config.kind} over ${size} parameters`);
     }
     const { config, t } = optimizer;
     const { lr } = config;
     const wd = config.weightDecay ?? OPTIMIZER_DEFAULTS.weightDecay;
-    const w = params.subarray(from, to), g = grad.subarray(from, to), n = to - from;
-    const at = (b: Float32Array) => b.subarray(from, to);
+    const w = params.subarray(from, to), g = grad.subarray(from, to), n = to - from, wOut = next.params.subarray(from, to);
+    const [m, s] = buffers.map((b) => b.subarray(from, to));
+    const [mOut, sOut] = next.buffers.map((b) => b.subarray(from, to));
     const kernels = optimizerKernels(params);
-    if (config.kind === 'sgd') return kernels.sgd(w, g, n, lr, wd);
-    if (config.kind === 'momentum') return kernels.momentum(w, g, at(buffers[0]), n, lr, config.momentum ?? OPTIMIZER_DEFAULTS.momentum, wd);
+    if (config.kind === 'sgd') return kernels.sgd(w, g, n, lr, wd, wOut);
+    if (config.kind === 'momentum') return kernels.momentum(w, g, m, n, lr, config.momentum ?? OPTIMIZER_DEFAULTS.momentum, wd, wOut, mOut);
     const b1 = config.beta1 ?? OPTIMIZER_DEFAULTS.beta1;
     const b2 = config.beta2 ?? OPTIMIZER_DEFAULTS.beta2;
     const eps = config.eps ?? OPTIMIZER_DEFAULTS.eps;
-    return kernels.adam(w, g, at(buffers[0]), at(buffers[1]), n, lr, b1, b2, eps, 1 / (1 - b1 ** t), 1 / (1 - b2 ** t), wd);
+    return kernels.adam(w, g, m, s, n, lr, b1, b2, eps, 1 / (1 - b1 ** t), 1 / (1 - b2 ** t), wd, wOut, mOut, sOut);
   }
 
   const optimizer: Optimizer = {

@@ -163,8 +163,7 @@ function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version:
   const { from, to } = task;
   const current = version & 1;
   const next = current ^ 1;
-  const params = data.params[next];
-  const size = params.length;
+  const size = grad.length;
   const rows = step.end - step.start;
   if (!meanOfSlots(gradSlots.subarray(from), step.shards, size, to - from, rows, grad.subarray(from, to))) return Flags.grad;
   const layers = (layerRanges ??= modelAt(version).parameterRanges());
@@ -172,12 +171,10 @@ function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version:
     const [a, b] = [Math.max(start, from), Math.min(end, to)];
     data.stepGradSquares[(k * task.tasks + task.index) * layers.length + l] = b > a ? sumOfSquares(grad.subarray(a, b), b - a) : 0;
   });
-  params.set(data.params[current].subarray(from, to), from);
-  data.moments[current].forEach((m, i) => data.moments[next][i].set(m.subarray(from, to), from));
-  const optimizer = (optimizers[next] ??= createOptimizer(task.optimizer, size, data.moments[next]));
+  const optimizer = (optimizers[current] ??= createOptimizer(task.optimizer, size, data.moments[current]));
   optimizer.config = task.optimizer;
   optimizer.t = t;
-  return optimizer.update(params, grad, from, to) ? 0 : Flags.params;
+  return optimizer.update(data.params[current], grad, from, to, { params: data.params[next], buffers: data.moments[next] }) ? 0 : Flags.params;
 }
 
 /** Shards of step k, as long as the round's counter has some left (its ticket `first` is the

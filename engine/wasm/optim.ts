@@ -4,6 +4,9 @@
 // divisions and square roots run one at a time, in double precision. Each kernel returns whether all
 // it wrote is finite (x - x is 0 for finite x, NaN for NaN and ±Infinity), so that the trainer needs no
 // pass of its own to check. n need not be a multiple of 4: the last floats go one at a time.
+// The optimisers read the state (w and the moments) from one place and write it to another, which
+// may be the same (in place): the trainer steps version v's copy into version v+1's without first
+// copying it there.
 
 @inline
 function finite(bad: v128): bool {
@@ -58,8 +61,8 @@ export function sumOfSquares(x: usize, n: i32): f64 {
   return sum;
 }
 
-/** w -= lr (g + wd w) */
-export function sgd(w: usize, g: usize, n: i32, lr: f32, wd: f32): bool {
+/** wOut = w - lr (g + wd w) */
+export function sgd(w: usize, g: usize, n: i32, lr: f32, wd: f32, wOut: usize): bool {
   const LR = f32x4.splat(lr), WD = f32x4.splat(wd);
   let bad = i32x4.splat(0);
   let i: usize = 0;
@@ -67,21 +70,21 @@ export function sgd(w: usize, g: usize, n: i32, lr: f32, wd: f32): bool {
   for (; i < vectors; i += 16) {
     const wi = v128.load(w + i);
     const next = f32x4.sub(wi, f32x4.mul(LR, f32x4.add(v128.load(g + i), f32x4.mul(WD, wi))));
-    v128.store(w + i, next);
+    v128.store(wOut + i, next);
     bad = v128.or(bad, notFinite(next));
   }
   let ok = finite(bad);
   for (; i < end; i += 4) {
     const wi = load<f32>(w + i);
     const next = wi - lr * (load<f32>(g + i) + wd * wi);
-    store<f32>(w + i, next);
+    store<f32>(wOut + i, next);
     ok = ok && next - next == 0;
   }
   return ok;
 }
 
-/** vel = mu vel + g + wd w; w -= lr vel */
-export function momentum(w: usize, g: usize, vel: usize, n: i32, lr: f32, mu: f32, wd: f32): bool {
+/** velOut = mu vel + g + wd w; wOut = w - lr velOut */
+export function momentum(w: usize, g: usize, vel: usize, n: i32, lr: f32, mu: f32, wd: f32, wOut: usize, velOut: usize): bool {
   const LR = f32x4.splat(lr), MU = f32x4.splat(mu), WD = f32x4.splat(wd);
   let bad = i32x4.splat(0);
   let i: usize = 0;
@@ -89,27 +92,27 @@ export function momentum(w: usize, g: usize, vel: usize, n: i32, lr: f32, mu: f3
   for (; i < vectors; i += 16) {
     const wi = v128.load(w + i);
     const v = f32x4.add(f32x4.add(f32x4.mul(MU, v128.load(vel + i)), v128.load(g + i)), f32x4.mul(WD, wi));
-    v128.store(vel + i, v);
+    v128.store(velOut + i, v);
     const next = f32x4.sub(wi, f32x4.mul(LR, v));
-    v128.store(w + i, next);
+    v128.store(wOut + i, next);
     bad = v128.or(bad, notFinite(next));
   }
   let ok = finite(bad);
   for (; i < end; i += 4) {
     const wi = load<f32>(w + i);
     const v = mu * load<f32>(vel + i) + load<f32>(g + i) + wd * wi;
-    store<f32>(vel + i, v);
+    store<f32>(velOut + i, v);
     const next = wi - lr * v;
-    store<f32>(w + i, next);
+    store<f32>(wOut + i, next);
     ok = ok && next - next == 0;
   }
   return ok;
 }
 
-/** g' = g + wd w; m = b1 m + (1 - b1) g'; s = b2 s + (1 - b2) g'^2; w -= lr c1 m / (sqrt(c2 s) + eps),
- *  c1 and c2 being the bias corrections 1 / (1 - b^t). */
+/** g' = g + wd w; mOut = b1 m + (1 - b1) g'; sOut = b2 s + (1 - b2) g'^2;
+ *  wOut = w - lr c1 mOut / (sqrt(c2 sOut) + eps), c1 and c2 being the bias corrections 1 / (1 - b^t). */
 export function adam(w: usize, g: usize, m: usize, s: usize, n: i32,
-  lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32, wd: f32): bool {
+  lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32, wd: f32, wOut: usize, mOut: usize, sOut: usize): bool {
   const B1 = f32x4.splat(b1), B2 = f32x4.splat(b2), A1 = f32x4.splat(1 - b1), A2 = f32x4.splat(1 - b2);
   const LR = f32x4.splat(lr), C1 = f32x4.splat(c1), C2 = f32x4.splat(c2), EPS = f32x4.splat(eps), WD = f32x4.splat(wd);
   let bad = i32x4.splat(0);
@@ -120,10 +123,10 @@ export function adam(w: usize, g: usize, m: usize, s: usize, n: i32,
     const gi = f32x4.add(v128.load(g + i), f32x4.mul(WD, wi));
     const mi = f32x4.add(f32x4.mul(B1, v128.load(m + i)), f32x4.mul(A1, gi));
     const si = f32x4.add(f32x4.mul(B2, v128.load(s + i)), f32x4.mul(A2, f32x4.mul(gi, gi)));
-    v128.store(m + i, mi);
-    v128.store(s + i, si);
+    v128.store(mOut + i, mi);
+    v128.store(sOut + i, si);
     const next = f32x4.sub(wi, f32x4.div(f32x4.mul(f32x4.mul(LR, mi), C1), f32x4.add(f32x4.sqrt(f32x4.mul(si, C2)), EPS)));
-    v128.store(w + i, next);
+    v128.store(wOut + i, next);
     bad = v128.or(bad, notFinite(next));
   }
   let ok = finite(bad);
@@ -132,10 +135,10 @@ export function adam(w: usize, g: usize, m: usize, s: usize, n: i32,
     const gi = load<f32>(g + i) + wd * wi;
     const mi = b1 * load<f32>(m + i) + (1 - b1) * gi;
     const si = b2 * load<f32>(s + i) + (1 - b2) * (gi * gi); // as the vector lanes associate it
-    store<f32>(m + i, mi);
-    store<f32>(s + i, si);
+    store<f32>(mOut + i, mi);
+    store<f32>(sOut + i, si);
     const next = wi - (lr * mi * c1) / (sqrt<f32>(si * c2) + eps);
-    store<f32>(w + i, next);
+    store<f32>(wOut + i, next);
     ok = ok && next - next == 0;
   }
   return ok;

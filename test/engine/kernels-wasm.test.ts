@@ -277,38 +277,67 @@ describe('wasm optimiser steps and shard means', () => {
     expect(wasm.sumOfSquares(new Float32Array([1, 2, NaN, 4, 5]), 5)).toBeNaN();
   });
 
-  type Step = (k: Kernels, w: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array, n: number) => boolean;
+  // An optimiser's state: parameters and moments (unused ones ride along).
+  type State = { w: Float32Array; m: Float32Array; s: Float32Array };
+  /** One step from state `a` into state `b` (the same object: in place). */
+  type Step = (k: Kernels, a: State, g: Float32Array, n: number, b: State) => boolean;
   const steps: [string, Step][] = [
-    ['sgd', (k, w, g, _m, _s, n) => k.sgd(w, g, n, 0.1, 0.01)],
-    ['momentum', (k, w, g, m, _s, n) => k.momentum(w, g, m, n, 0.1, 0.9, 0.01)],
-    ['adam', (k, w, g, m, s, n) => k.adam(w, g, m, s, n, 0.01, 0.9, 0.999, 1e-8, 1 / (1 - 0.9 ** 3), 1 / (1 - 0.999 ** 3), 0.01)],
+    ['sgd', (k, a, g, n, b) => k.sgd(a.w, g, n, 0.1, 0.01, b.w)],
+    ['momentum', (k, a, g, n, b) => k.momentum(a.w, g, a.m, n, 0.1, 0.9, 0.01, b.w, b.m)],
+    ['adam', (k, a, g, n, b) => k.adam(a.w, g, a.m, a.s, n, 0.01, 0.9, 0.999, 1e-8, 1 / (1 - 0.9 ** 3), 1 / (1 - 0.999 ** 3), 0.01, b.w, b.m, b.s)],
   ];
+  const part = (x: State, a: number, b: number): State => ({ w: x.w.subarray(a, b), m: x.m.subarray(a, b), s: x.s.subarray(a, b) });
+  const copy = (x: State, make: (n: number) => Float32Array = (n) => new Float32Array(n)): State => {
+    const to = (v: Float32Array) => { const c = make(v.length); c.set(v); return c; };
+    return { w: to(x.w), m: to(x.m), s: to(x.s) };
+  };
   for (const [name, step] of steps) {
+    const rng = new Rng(12);
+    const start: State = { w: random(rng, n), m: random(rng, n), s: random(rng, n).map(Math.abs) };
+    const g = random(rng, n);
+    /** Three steps in place on a copy of `start`, each over the slices `parts`. */
+    const inPlace = (k: Kernels, parts: number[][]) => {
+      const x = copy(start);
+      for (let t = 0; t < 3; t++) for (const [a, b] of parts) expect(step(k, part(x, a, b), g.subarray(a, b), b - a, part(x, a, b))).toBe(true);
+      return x;
+    };
+
     it(`${name}: within float32 rounding of TypeScript's double arithmetic, and bit-identical by slices`, () => {
-      const rng = new Rng(12);
-      const w0 = random(rng, n), g = random(rng, n), m0 = random(rng, n), s0 = random(rng, n).map(Math.abs);
-      const run = (k: Kernels, parts: number[][]) => {
-        const w = w0.slice(), m = m0.slice(), s = s0.slice();
-        for (let t = 0; t < 3; t++) {
-          for (const [a, b] of parts) expect(step(k, w.subarray(a, b), g.subarray(a, b), m.subarray(a, b), s.subarray(a, b), b - a)).toBe(true);
-        }
-        return [w, m, s];
-      };
-      const ts = run(tsKernels, [[0, n]]), whole = run(wasm, [[0, n]]), sliced = run(wasm, slices);
+      const ts = inPlace(tsKernels, [[0, n]]), whole = inPlace(wasm, [[0, n]]), sliced = inPlace(wasm, slices);
       expect(sliced).toEqual(whole);
-      let moved = 0;
-      for (const [i, expected] of ts.entries()) {
-        for (let j = 0; j < n; j++) expect(Math.abs(whole[i][j] - expected[j])).toBeLessThanOrEqual(64 * U * (1 + Math.abs(expected[j])));
+      for (const key of ['w', 'm', 's'] as const) {
+        const expected = ts[key];
+        for (let j = 0; j < n; j++) expect(Math.abs(whole[key][j] - expected[j])).toBeLessThanOrEqual(64 * U * (1 + Math.abs(expected[j])));
       }
-      for (let j = 0; j < n; j++) moved = Math.max(moved, Math.abs(whole[0][j] - w0[j]));
+      let moved = 0;
+      for (let j = 0; j < n; j++) moved = Math.max(moved, Math.abs(whole.w[j] - start.w[j]));
       expect(moved).toBeGreaterThan(1e-3); // the steps did something
+    });
+
+    it(`${name}: out of place, the same bits as in place, and the state read stays as it was`, () => {
+      // Arrays of the kernels' own memory (the trainer's copies, operands in place) and from elsewhere
+      // (copied in and out); TypeScript's too.
+      const placed = createWasmKernels(bytes);
+      for (const [k, make] of [[wasm, undefined], [placed, placed.floats], [tsKernels, undefined]] as const) {
+        const a = copy(start, make), b = copy({ w: g, m: g, s: g }, make); // b: garbage to overwrite
+        expect(step(k, a, g, n, b)).toBe(true);
+        expect(a).toEqual(start);
+        const x = copy(start);
+        step(k, x, g, n, x);
+        for (const key of ['w', 'm', 's'] as const) {
+          if (name === 'sgd' && key !== 'w') continue; // its moments are not written
+          if (name === 'momentum' && key === 's') continue;
+          expect(Array.from(b[key])).toEqual(Array.from(x[key]));
+        }
+      }
     });
 
     it(`${name}: reports a parameter made non-finite, in the vector part and in the tail`, () => {
       for (const at of [9, 102]) {
-        const w = new Float32Array(n).fill(1), g = new Float32Array(n), m = new Float32Array(n), s = new Float32Array(n).fill(1);
-        g[at] = NaN;
-        expect(step(wasm, w, g, m, s, n)).toBe(false);
+        const x: State = { w: new Float32Array(n).fill(1), m: new Float32Array(n), s: new Float32Array(n).fill(1) };
+        const bad = new Float32Array(n);
+        bad[at] = NaN;
+        expect(step(wasm, x, bad, n, x)).toBe(false);
       }
     });
   }

@@ -133,6 +133,28 @@ describe('state', () => {
     }
   });
 
+  it('writes an update into another copy of the state, leaving the one it read as it was', () => {
+    for (const kind of ['sgd', 'momentum', 'adam'] as const) {
+      const grad = Float32Array.of(0.5, -0.25, 3, 1e-3, -7);
+      const inPlace = createOptimizer({ kind, lr: 0.05 }, 5), apart = createOptimizer({ kind, lr: 0.05 }, 5);
+      const w = Float32Array.of(1, -2, 0.5, 3, -0.125), before = w.slice();
+      const next = { params: new Float32Array(5).fill(9), buffers: apart.buffers.map(() => new Float32Array(5).fill(9)) };
+      inPlace.step(w, grad); // two steps, so that the moments read are not zero
+      apart.step(before, grad);
+      const read = before.slice(), moments = apart.buffers.map((b) => b.slice());
+      inPlace.step(w, grad);
+      apart.t++;
+      expect(apart.update(before, grad, 0, 2, next)).toBe(true);
+      expect(apart.update(before, grad, 2, 5, next)).toBe(true);
+      expect(Array.from(next.params)).toEqual(Array.from(w));
+      expect(next.buffers.map((b) => Array.from(b))).toEqual(inPlace.buffers.map((b) => Array.from(b)));
+      expect(Array.from(before)).toEqual(Array.from(read));
+      expect(apart.buffers).toEqual(moments);
+      expect(() => apart.update(before, grad, 0, 5, { params: new Float32Array(4), buffers: next.buffers })).toThrow(RangeError);
+      if (kind !== 'sgd') expect(() => apart.update(before, grad, 0, 5, { params: next.params, buffers: [] })).toThrow(RangeError);
+    }
+  });
+
   it('rejects a state of the wrong shape', () => {
     const opt = createOptimizer({ kind: 'adam', lr: 0.1 }, 2);
     expect(() => opt.setState({ t: 1, buffers: [new Float32Array(2)] })).toThrow(/does not fit adam over 2 parameters/);
