@@ -3,7 +3,7 @@
 // 110 MB file never exists as one string or as millions of cell strings at once.
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
+import { classIndices, DatasetError, quote, sharedFloats, WITHIN_FLOAT32, type Dataset } from './dataset.ts';
 
 export interface CsvOptions {
   /** The label column: a header name, or a 1-based column number (as error messages count). Default: the last. */
@@ -87,8 +87,8 @@ export async function parseCsv(bytes: Uint8Array, source: string, options: CsvOp
       const v = +cell;
       // +'' and +' ' are 0, +'abc' is NaN; 'NaN', 'Infinity' parse but are no data.
       if (v === 0 && cell !== '0' && cell.trim() === '') throw new DatasetError(`${source}: ${where(j)}: missing value`);
-      if (!Number.isFinite(v)) {
-        const what = NON_FINITE.test(cell) ? 'a finite number' : 'a number';
+      if (!Number.isFinite(Math.fround(v))) {
+        const what = NON_FINITE.test(cell) ? 'a finite number' : Number.isNaN(v) ? 'a number' : WITHIN_FLOAT32;
         throw new DatasetError(`${source}: ${where(j)}: expected ${what}, got ${quote(cell)}`);
       }
       out[offset++] = v;

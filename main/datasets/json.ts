@@ -1,7 +1,7 @@
 // The JSON batch format of weights-format.md ("Batches"): { "inputs": [[...], ...], "labels": [...] },
 // labels as class indices or class names.
 import { parseJson } from '../../engine/validate.ts';
-import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
+import { classIndices, DatasetError, quote, sharedFloats, WITHIN_FLOAT32, type Dataset } from './dataset.ts';
 import { imageShape } from './csv.ts';
 
 export function parseJsonDataset(bytes: Uint8Array, source: string, options: { image?: boolean } = {}): Dataset {
@@ -30,7 +30,8 @@ export function parseJsonDataset(bytes: Uint8Array, source: string, options: { i
     for (let j = 0; j < m; j++) {
       const v: unknown = row[j];
       if (typeof v !== 'number') throw new DatasetError(`${source}: inputs[${r}][${j}]: expected a number, got ${kind(v)}`);
-      features[r * m + j] = v; // JSON has no NaN or Infinity
+      features[r * m + j] = v; // JSON has no NaN or Infinity, but 1e39 is Infinity as a float32
+      if (!Number.isFinite(features[r * m + j])) throw new DatasetError(`${source}: inputs[${r}][${j}]: expected ${WITHIN_FLOAT32}, got ${v}`);
     }
   }
   for (let r = 0; r < rows; r++) {

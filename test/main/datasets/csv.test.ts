@@ -104,6 +104,9 @@ describe('CSV / TSV: every bad file gets one specific line', () => {
     ['spaces.csv', '1, ,a\n3,4,b\n', 'spaces.csv: row 1, column 2: missing value'],
     ['nan.csv', '1,NaN,a\n2,3,b\n', 'nan.csv: row 1, column 2: expected a finite number, got "NaN"'],
     ['inf.csv', '1,2,a\n-Infinity,3,b\n', 'inf.csv: row 2, column 1: expected a finite number, got "-Infinity"'],
+    // Finite as doubles, Infinity as the features' float32: refused, not loaded as Infinity.
+    ['huge.csv', 'x,y,label\n1,2,a\n3,-1e39,b\n', 'huge.csv: row 3, column 2 ("y"): expected a number within float32 range (|x| < 3.4e38), got "-1e39"'],
+    ['e400.csv', '1,2,a\n1e400,3,b\n', 'e400.csv: row 2, column 1: expected a number within float32 range (|x| < 3.4e38), got "1e400"'],
     ['nolabel.csv', '1,2,\n3,4,1\n', 'nolabel.csv: row 1, column 3: missing label'],
     ['empty.csv', '', 'empty.csv: empty file'],
     ['blank.csv', '\n\r\n\n', 'blank.csv: no rows, only blank lines'],

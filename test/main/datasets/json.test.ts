@@ -44,6 +44,8 @@ describe('JSON batch files', () => {
     ['count.json', '{"inputs": [[1], [2], [3]], "labels": [0, 1]}', 'count.json: 2 labels for 3 input rows; expected one label per row'],
     ['ragged.json', '{"inputs": [[1, 2], [3]], "labels": [0, 1]}', 'ragged.json: inputs[1]: 1 values, expected 2 like inputs[0]'],
     ['cell.json', '{"inputs": [[1, 2], [3, "4"]], "labels": [0, 1]}', 'cell.json: inputs[1][1]: expected a number, got "4"'],
+    ['huge.json', '{"inputs": [[1, 2], [3, 1e39]], "labels": [0, 1]}', 'huge.json: inputs[1][1]: expected a number within float32 range (|x| < 3.4e38), got 1e+39'],
+    ['e400.json', '{"inputs": [[-1e400, 2]], "labels": [0]}', 'e400.json: inputs[0][0]: expected a number within float32 range (|x| < 3.4e38), got -Infinity'],
     ['null.json', '{"inputs": [[1, 2], [3, null]], "labels": [0, 1]}', 'null.json: inputs[1][1]: expected a number, got null'],
     ['array.json', '[[1, 2]]', 'array.json: expected an object { "inputs": [[...]], "labels": [...] }, got an array'],
     ['nolabels.json', '{"inputs": [[1, 2]]}', 'nolabels.json: labels: expected an array of class indices or names, got nothing'],
