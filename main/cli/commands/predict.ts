@@ -4,7 +4,7 @@ import { InputError } from '../../../engine/errors.ts';
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
 import type { ModelSpec } from '../../../engine/spec.ts';
-import { decodeImage, isImageName, numberedClasses, type Dataset } from '../../datasets/index.ts';
+import { decodeImage, isImageName, numberedClasses, WITHIN_FLOAT32, type Dataset } from '../../datasets/index.ts';
 import { noPositionals, readBytes, readText, required } from '../args.ts';
 import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
@@ -72,7 +72,10 @@ function featureRows(text: string, source: string, inputSize: number, names: str
     if (row.length !== width) throw new InputError(`${source}: row ${r + 1}: expected ${width} numbers like row 1, got ${row.length}`);
     row.forEach((cell, c) => {
       const x = cell.trim() === '' ? NaN : Number(cell);
-      if (!Number.isFinite(x)) throw new InputError(`${source}: row ${r + 1}, column ${c + 1}: expected a number, got ${JSON.stringify(cell)}`);
+      if (!Number.isFinite(Math.fround(x))) {
+        const expected = Number.isFinite(x) ? WITHIN_FLOAT32 : 'a number';
+        throw new InputError(`${source}: row ${r + 1}, column ${c + 1}: expected ${expected}, got ${JSON.stringify(cell)}`);
+      }
       features[r * width + c] = x;
     });
   });

@@ -149,6 +149,9 @@ describe('eval and predict', { timeout: 300_000 }, () => {
     writeFileSync(at('text.csv'), '1,2,3,4\n1,2,x,4\n');
     expect(await badInput('predict', '--weights', at('small.json'), '--input', at('text.csv')))
       .toBe(`error: ${at('text.csv')}: row 2, column 3: expected a number, got "x"`);
+    writeFileSync(at('huge.csv'), '1,2,3,4\n1,2,3,1e39\n'); // Infinity as the model's float32
+    expect(await badInput('predict', '--weights', at('small.json'), '--input', at('huge.csv')))
+      .toBe(`error: ${at('huge.csv')}: row 2, column 4: expected a number within float32 range (|x| < 3.4e38), got "1e39"`);
     writeFileSync(at('other.csv'), 'a,b,c,d,kind\n1,2,3,4,rose\n1,2,3,5,tulip\n');
     expect(await badInput('eval', '--weights', at('small.json'), '--dataset', at('other.csv')))
       .toBe(`error: ${at('other.csv')}: class "rose" does not occur in the model's labels (setosa, versicolor, virginica)`);
