@@ -1,7 +1,7 @@
 // Helpers shared by the commands: reading and writing the files named on the command line, and the
 // options more than one command takes (--model, --seed). Every failure is an InputError naming the
 // option and the file.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { InputError } from '../../engine/errors.ts';
 import { PRESETS } from '../../engine/spec.ts';
 import { parseJson } from '../../engine/validate.ts';
@@ -32,6 +32,15 @@ export function writeText(path: string, text: string, option = '--out'): void {
     writeFileSync(path, text);
   } catch (e) {
     throw new InputError(`${option} ${path}: cannot write the file (${reason(e)})`);
+  }
+}
+
+/** A folder to write into (`--checkpoint`), made with its parents if missing. */
+export function makeFolder(path: string, option: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    throw new InputError(`${option} ${path}: cannot make the folder (${reason(e) === 'EEXIST' ? 'a file of that name exists' : reason(e)})`);
   }
 }
 

@@ -1,13 +1,12 @@
 // `train`: a training session on the command line, with a progress bar, a summary per epoch, and
 // the weights, a report and checkpoints as files.
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../../engine/errors.ts';
 import type { OptimizerConfig } from '../../../engine/optim.ts';
 import { prepareDataset, requireTwoClasses } from '../../datasets/index.ts';
 import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
-import { noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
+import { makeFolder, noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
 import { completeSpec, DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
 
@@ -73,7 +72,7 @@ ${DATASET_USAGE}
       lr: number(values.lr, '--lr', { min: 0 }) ?? DEFAULTS.lr[spec.type],
     };
     const checkpointDir = values.checkpoint as string | undefined;
-    if (checkpointDir) mkdirSync(checkpointDir, { recursive: true });
+    if (checkpointDir) makeFolder(checkpointDir, '--checkpoint');
 
     const progress = new Progress();
     const last: { step?: StepMetrics; epoch?: EpochMetrics; message?: string } = {};

@@ -112,6 +112,9 @@ describe('train', { timeout: 300_000 }, () => {
     expect(await badInput('train', '--model', 'lenet5', '--dataset', 'iris')).toMatch(/^error: iris: LeNet-5 takes 1x32x32 images/);
     expect(await badInput('train', '--model', '{"type":"mlp","hidden":[-3]}', '--dataset', 'iris')).toMatch(/^error: --model: hidden\[0\]: /);
     expect(await badInput('train', '--dataset', 'iris')).toBe('error: train: --model is required (npm run cli -- train --help)');
+    writeFileSync(at('taken'), '');
+    expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--checkpoint', at('taken')))
+      .toBe(`error: --checkpoint ${at('taken')}: cannot make the folder (a file of that name exists)`);
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--resume', at('nothing.json')))
       .toBe(`error: ${at('nothing.json')}: cannot read the checkpoint: ENOENT`);
   });
