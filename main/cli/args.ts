@@ -1,7 +1,8 @@
 // Helpers shared by the commands: reading and writing the files named on the command line, and the
 // options more than one command takes (--model, --seed). Every failure is an InputError naming the
 // option and the file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputError } from '../../engine/errors.ts';
 import { PRESETS } from '../../engine/spec.ts';
 import { parseJson } from '../../engine/validate.ts';
@@ -33,6 +34,20 @@ export function writeText(path: string, text: string, option = '--out'): void {
   } catch (e) {
     throw new InputError(`${option} ${path}: cannot write the file (${reason(e)})`);
   }
+}
+
+/** Fails now, rather than after the work that `path` is to hold (a long training run, say), when
+ *  the file cannot be written: its folder missing, or the path a folder. */
+export function checkWritable(path: string, option: string): void {
+  let problem: string | null;
+  try {
+    const existing = statSync(path, { throwIfNoEntry: false });
+    problem = existing?.isDirectory() ? 'EISDIR' : statSync(dirname(path)).isDirectory() ? null : 'ENOTDIR';
+    if (!problem) accessSync(existing ? path : dirname(path), constants.W_OK);
+  } catch (e) {
+    problem = reason(e);
+  }
+  if (problem) throw new InputError(`${option} ${path}: cannot write the file (${problem})`);
 }
 
 /** A folder to write into (`--checkpoint`), made with its parents if missing. */

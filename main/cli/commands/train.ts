@@ -6,7 +6,7 @@ import { InputError } from '../../../engine/errors.ts';
 import type { OptimizerConfig } from '../../../engine/optim.ts';
 import { prepareDataset, requireTwoClasses } from '../../datasets/index.ts';
 import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
-import { makeFolder, noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
+import { checkWritable, makeFolder, noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
 import { completeSpec, DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
 
@@ -71,6 +71,7 @@ ${DATASET_USAGE}
       kind: choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const) ?? DEFAULTS.optimizer,
       lr: number(values.lr, '--lr', { min: 0 }) ?? DEFAULTS.lr[spec.type],
     };
+    for (const option of ['out', 'report'] as const) if (values[option]) checkWritable(values[option] as string, `--${option}`);
     const checkpointDir = values.checkpoint as string | undefined;
     if (checkpointDir) makeFolder(checkpointDir, '--checkpoint');
 

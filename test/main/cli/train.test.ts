@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Model } from '../../../engine/model.ts';
 import { parseWeights } from '../../../engine/weights.ts';
 import { applyNormalization, loadDataset, prepareDataset } from '../../../main/datasets/index.ts';
-import { badInput, ok, root, scratch } from './run.ts';
+import { badInput, cli, ok, root, scratch } from './run.ts';
 
 const at = scratch('bps-train-cli-');
 
@@ -112,6 +112,11 @@ describe('train', { timeout: 300_000 }, () => {
     expect(await badInput('train', '--model', 'lenet5', '--dataset', 'iris')).toMatch(/^error: iris: LeNet-5 takes 1x32x32 images/);
     expect(await badInput('train', '--model', '{"type":"mlp","hidden":[-3]}', '--dataset', 'iris')).toMatch(/^error: --model: hidden\[0\]: /);
     expect(await badInput('train', '--dataset', 'iris')).toBe('error: train: --model is required (npm run cli -- train --help)');
+    // Before training (no epoch printed), not after it, which would lose the trained weights.
+    expect(await cli('train', '--model', 'mlp', '--dataset', 'iris', '--out', at('no-folder/w.json')))
+      .toEqual({ code: 2, stdout: '', stderr: `error: --out ${at('no-folder/w.json')}: cannot write the file (ENOENT)\n` });
+    expect(await cli('train', '--model', 'mlp', '--dataset', 'iris', '--report', at('')))
+      .toEqual({ code: 2, stdout: '', stderr: `error: --report ${at('')}: cannot write the file (EISDIR)\n` });
     writeFileSync(at('taken'), '');
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--checkpoint', at('taken')))
       .toBe(`error: --checkpoint ${at('taken')}: cannot make the folder (a file of that name exists)`);
