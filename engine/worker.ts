@@ -101,7 +101,9 @@ if (data.kernels) {
 }
 const models: Model[] = []; // [i] over params[i]
 const optimizers: Optimizer[] = []; // [i] over moments[i]
-const SPIN_MS = 1;
+const SPIN_MS = 1; // the longest spin at a barrier
+const MIN_SPIN_MS = 0.01;
+let spinMs = SPIN_MS;
 const Flags = { loss: 1, grad: 2, params: 4 }; // bits of `flags`
 let layerRanges: { start: number; end: number }[] | undefined; // Model.parameterRanges, for stepGradSquares
 let batch: Float32Array = new Float32Array(0); // rows gathered from the shuffled order
@@ -141,14 +143,19 @@ function train(task: Extract<Task, { kind: 'steps' }>): StepsResult {
 }
 
 /** A barrier of the round: waits until every task has arrived `count` times. Spins a little first:
- *  the tasks arrive close together, and a thread that sleeps wakes late on a virtual machine.
+ *  the tasks arrive close together, and a thread that sleeps wakes late on a virtual machine. But
+ *  when other work leaves the tasks fewer cores than threads, a spinning thread only keeps the one
+ *  it waits for off its core: so each spin that ends without the others halves the next one's
+ *  length, and each that sees them arrive doubles it again (up to SPIN_MS).
  *  Throws if the main thread gives the round up (another task failed), so that none waits for ever. */
 function arrive(tasks: number, count: number): void {
   const { round } = data;
   const target = tasks * count;
   if (Atomics.add(round, 0, 1) + 1 === target) Atomics.notify(round, 0);
-  const spinUntil = performance.now() + SPIN_MS;
+  if (Atomics.load(round, 0) >= target) return;
+  const spinUntil = performance.now() + spinMs;
   while (Atomics.load(round, 0) < target && performance.now() < spinUntil);
+  spinMs = Atomics.load(round, 0) >= target ? Math.min(SPIN_MS, 2 * spinMs) : Math.max(MIN_SPIN_MS, spinMs / 2);
   for (let arrived; (arrived = Atomics.load(round, 0)) < target; ) {
     if (Atomics.load(round, 1) !== 0) throw new Error('step given up: another task of it failed');
     Atomics.wait(round, 0, arrived, 100);

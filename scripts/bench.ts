@@ -96,6 +96,28 @@ function arithmetic(iterations: number): { one: Round; all: Round; close(): Prom
   };
 }
 
+/** Another program keeping a core busy while a round runs: a thread that spins until it ends. */
+function busyCore(): { during(round: Round): Round; close(): Promise<void> } {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const source = `const { parentPort, workerData: stop } = require('node:worker_threads');
+    parentPort.on('message', () => { while (Atomics.load(stop, 0) === 0); parentPort.postMessage(0); });`;
+  const worker = new Worker(source, { eval: true, workerData: stop });
+  return {
+    during: (round) => async () => {
+      Atomics.store(stop, 0, 0);
+      const stopped = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage(0);
+      try {
+        await round();
+      } finally {
+        Atomics.store(stop, 0, 1);
+        await stopped;
+      }
+    },
+    close: () => worker.terminate().then(() => {}),
+  };
+}
+
 installWasmKernels(readFileSync(fileURLToPath(new URL('../engine/wasm/kernels.wasm', import.meta.url))));
 const mnist = await loadDataset({ builtin: 'mnist' });
 const rows: string[][] = [];
@@ -108,22 +130,25 @@ for (const [name, spec, steps] of [['MLP 784-128-10', PRESETS.mlp, 100], ['LeNet
   const apart = await Promise.all(Array.from({ length: cores }, () => trainer(spec, train, 1, steps)));
   const together = () => Promise.all(apart.map((t) => t.round())).then(() => {});
   const host = arithmetic(ARITHMETIC_ROUND);
+  const busy = busyCore();
   try {
-    const [base, single, multi, independent, hostOne, hostAll] =
-      await roundSeconds([direct(spec, train, steps), one.round, all.round, together, host.one, host.all]);
+    const [base, single, multi, independent, hostOne, hostAll, busyOne, busyAll] = await roundSeconds([
+      direct(spec, train, steps), one.round, all.round, together, host.one, host.all, busy.during(one.round), busy.during(all.round),
+    ]);
     const rate = (s: number[]) => Math.round((steps * BATCH) / median(s)).toLocaleString('en-US');
     const scaling = pairedMedian(single, multi, (x, y) => x / y);
     const ceiling = pairedMedian(single, independent, (x, y) => (cores * x) / y);
     const dispatch = pairedMedian(base, single, (x, y) => 1 - x / y);
     const hostScaling = pairedMedian(hostOne, hostAll, (x, y) => (cores * x) / y);
+    const busyScaling = pairedMedian(busyOne, busyAll, (x, y) => x / y);
     rows.push([name, String(shardRows(spec, BATCH)), rate(base), rate(single), rate(multi), `${scaling.toFixed(2)}x`,
-      `${ceiling.toFixed(2)}x`, `${hostScaling.toFixed(2)}x`, `${(100 * dispatch).toFixed(1)} %`]);
+      `${ceiling.toFixed(2)}x`, `${hostScaling.toFixed(2)}x`, `${busyScaling.toFixed(2)}x`, `${(100 * dispatch).toFixed(1)} %`]);
   } finally {
-    await Promise.all([one, all, ...apart, host].map((t) => t.close()));
+    await Promise.all([one, all, ...apart, host, busy].map((t) => t.close()));
   }
 }
 
-const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'ceiling', 'host', 'dispatch share'];
+const header = ['model (batch 64)', 'shard rows', 'in-thread', '1 thread', `${cores} threads`, 'scaling', 'ceiling', 'host', 'busy core', 'dispatch share'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(`training samples/s, median of ${ROUNDS} rounds; scaling, ceiling and dispatch share: medians of the rounds' ratios`);
@@ -132,6 +157,9 @@ console.log('dispatch share = 1 - in-thread time / 1-thread trainer time (same s
 // threads when nothing at all is shared between them (the ceiling).
 console.log(`load average ${loadavg()[0].toFixed(1)} on ${cores} cores (above ${cores}, other work competes for them)`);
 console.log(`ceiling: ${cores} independent 1-thread trainers running at once against one alone, in the same rounds`);
-console.log(`host: the same for ${cores} threads of float arithmetic that touch no memory: what the host's cores give at all\n`);
+console.log(`host: the same for ${cores} threads of float arithmetic that touch no memory: what the host's cores give at all`);
+// Threads that wait for each other at every step must not make things worse when they get fewer
+// cores than they are: one thread of another program spins through both contenders' rounds.
+console.log(`busy core: ${cores} threads against 1 while another program keeps a core busy\n`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
