@@ -173,6 +173,10 @@ export interface ExportedWeights {
 export interface Returns<R> { readonly __result?: R }
 const returns = <R>(): Returns<R> => ({});
 
+/** Worker threads a session may ask for: each starts its own wasm instance and holds its own
+ *  buffers, so a thousand would exhaust the memory long before they help. The CLI's limit too. */
+export const MAX_THREADS = 256;
+
 export const requests = {
   getStatus: { payload: none, result: returns<Status>() },
   listBuiltins: { payload: none, result: returns<BuiltinInfo[]>() },
@@ -209,7 +213,7 @@ export const requests = {
       optimizer: OptimizerConfigSchema,
       batchSize: integerIn(1, 65_536),
       epochs: integerIn(1, 100_000),
-      threads: v.optional(integerIn(1, 256)),
+      threads: v.optional(integerIn(1, MAX_THREADS)),
       limit: v.optional(integerIn(1, 1_000_000_000)), // train on the first rows only
       paused: v.optional(v.boolean('expected true or false')), // create the session without running it (then step)
     }),

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../../engine/errors.ts';
 import type { OptimizerConfig } from '../../../engine/optim.ts';
+import { MAX_THREADS } from '../../api/contract.ts';
 import { prepareDataset, requireTwoClasses } from '../../datasets/index.ts';
 import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
 import { checkWritable, makeFolder, noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
@@ -27,7 +28,7 @@ ${DATASET_USAGE}
   --batch N     mini-batch size (default ${DEFAULTS.batch})
   --lr X        learning rate (default ${DEFAULTS.lr.lenet5} for LeNet-5, ${DEFAULTS.lr.mlp} for the MLP)
   --optimizer   sgd | momentum | adam (default ${DEFAULTS.optimizer})
-  --threads N   worker threads (default: the cores, here ${availableParallelism()})
+  --threads N   worker threads, at most ${MAX_THREADS} (default: the cores, here ${availableParallelism()})
   --seed N      initialisation, split and shuffle seed (default 1); the same seed gives the same
                 weights with any thread count
   --limit N     train on the first N samples of a seeded shuffle of the training split
@@ -66,7 +67,7 @@ ${DATASET_USAGE}
     const limit = integer(values.limit, '--limit');
     const rows = Math.min(limit ?? train.rows, train.rows);
     const epochs = integer(values.epochs, '--epochs') ?? Math.max(DEFAULTS.epochs, Math.ceil(DEFAULTS.minSteps / Math.ceil(rows / batchSize)));
-    const threads = integer(values.threads, '--threads') ?? availableParallelism();
+    const threads = integer(values.threads, '--threads', MAX_THREADS) ?? availableParallelism();
     const optimizer: OptimizerConfig = {
       kind: choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const) ?? DEFAULTS.optimizer,
       lr: number(values.lr, '--lr', { min: 0 }) ?? DEFAULTS.lr[spec.type],
@@ -171,12 +172,13 @@ class Progress {
   }
 }
 
-function integer(value: string | boolean | undefined, option: string): number | undefined {
+function integer(value: string | boolean | undefined, option: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new InputError(`${option}: expected a positive integer, got "${value}"`);
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= max)) {
+    throw new InputError(`${option}: expected ${max < Number.MAX_SAFE_INTEGER ? `an integer from 1 to ${max}` : 'a positive integer'}, got "${value}"`);
   }
-  return Number(value);
+  return n;
 }
 
 function number(value: string | boolean | undefined, option: string, range: { min: number; below?: number }): number | undefined {

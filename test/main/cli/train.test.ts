@@ -104,6 +104,9 @@ describe('train', { timeout: 300_000 }, () => {
 
   it('rejects bad input with one line and exit code 2', async () => {
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--batch', '0')).toBe('error: --batch: expected a positive integer, got "0"');
+    // A thousand worker threads took minutes to start and gigabytes of memory before a first step.
+    expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--threads', '1000'))
+      .toBe('error: --threads: expected an integer from 1 to 256, got "1000"');
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--lr', 'fast')).toBe('error: --lr: expected a number above 0, got "fast"');
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--optimizer', 'rmsprop'))
       .toBe('error: --optimizer: expected one of sgd, momentum, adam, got "rmsprop"');
