@@ -3,6 +3,7 @@
 import { Model } from '../../../engine/model.ts';
 import { InputError } from '../../../engine/errors.ts';
 import { gradientToJson, parseBatch, parseWeights } from '../../../engine/weights.ts';
+import { WITHIN_FLOAT32 } from '../../datasets/dataset.ts';
 import { noPositionals, readText, required, writeText } from '../args.ts';
 import type { Command } from '../index.ts';
 
@@ -31,9 +32,26 @@ export const command: Command = {
     const rows = inputs.length;
     const x = dtype === 'float64' ? new Float64Array(rows * model.inputSize) : new Float32Array(rows * model.inputSize);
     inputs.forEach((row, r) => x.set(row, r * model.inputSize));
+    // Where element i of x came from, and its value as given.
+    const cell = (i: number) => {
+      const [r, c] = [Math.floor(i / model.inputSize), i % model.inputSize];
+      return { at: `inputs[${r}][${c}]`, given: inputs[r][c] };
+    };
+    const overflow = x.findIndex((value) => !Number.isFinite(value)); // 1e39 in float32
+    if (overflow >= 0) {
+      const { at, given } = cell(overflow);
+      throw new InputError(`${dataPath}: ${at}: expected ${WITHIN_FLOAT32} for --dtype float32, got ${given}`);
+    }
 
     const { lossSum } = model.gradSum(x, labels, rows);
     for (let i = 0; i < model.size; i++) model.grads[i] /= rows; // sums -> gradient of the mean loss
+    if (!Number.isFinite(lossSum) || !model.grads.every(Number.isFinite)) {
+      // Inputs near the arithmetic's largest value overflow the layers' sums: no file to write.
+      let largest = 0;
+      for (let i = 1; i < x.length; i++) if (Math.abs(x[i]) > Math.abs(x[largest])) largest = i;
+      const { at, given } = cell(largest);
+      throw new InputError(`${dataPath}: the loss or its gradient is not finite in ${dtype}; the inputs are too large (${at} is ${given})`);
+    }
     writeText(out, gradientToJson(model, lossSum / rows, rows));
     console.log(`wrote ${out}: mean loss ${lossSum / rows} over ${rows} rows`);
   },

@@ -151,6 +151,10 @@ describe('bad input exits 2 with one line naming the problem', () => {
     writeFileSync(at('short-row.json'), JSON.stringify({ inputs: [[1, 2, 3], [4, 5]], labels: [0, 1] }));
     writeFileSync(at('label.json'), JSON.stringify({ inputs: [[1, 2, 3]], labels: [2] }));
     writeFileSync(at('corrupt.json'), readFileSync(at('w.json'), 'utf8').replace('"shape": [2,4]', '"shape": [4,2]'));
+    // Inputs that overflow: 1e39 as a float32, and 3e38 summed by ReLU units (tanh would saturate).
+    expect((await cli('init', '--model', JSON.stringify({ ...tinySpec, activation: 'relu' }), '--out', at('relu.json'))).code).toBe(0);
+    writeFileSync(at('e39.json'), JSON.stringify({ inputs: [[1, 2, 3], [1, -1e39, 3]], labels: [0, 1] }));
+    writeFileSync(at('e38.json'), JSON.stringify({ inputs: [[1, 2, 3], [3e38, 3e38, 3e38], [-3e38, -3e38, -3e38]], labels: [0, 1, 0] }));
     const run = (weights: string, data: string, ...more: string[]) => ['--weights', weights, '--data', data, '--out', at('g.json'), ...more];
     const cases: [string[], string][] = [
       [run(at('w.json'), at('short-row.json')), `error: ${at('short-row.json')}: inputs[1]: expected 3 numbers (the model's input size), got 2`],
@@ -161,6 +165,10 @@ describe('bad input exits 2 with one line naming the problem', () => {
       [run(at('batch.json'), at('batch.json')), `error: ${at('batch.json')}: missing field "format"`],
       [run(at('w.json'), at('batch.json'), '--dtype', 'float16'), 'error: --dtype: expected float64 or float32, got "float16"'],
       [['--weights', at('w.json'), '--out', at('g.json')], 'error: grad: --data is required (npm run cli -- grad --help)'],
+      [run(at('w.json'), at('e39.json'), '--dtype', 'float32'),
+        `error: ${at('e39.json')}: inputs[1][1]: expected a number within float32 range (|x| < 3.4e38) for --dtype float32, got -1e+39`],
+      [run(at('relu.json'), at('e38.json'), '--dtype', 'float32'),
+        `error: ${at('e38.json')}: the loss or its gradient is not finite in float32; the inputs are too large (inputs[1][0] is 3e+38)`],
     ];
     for (const [args, expected] of cases) expect(await badInput('grad', ...args)).toBe(expected);
   });
