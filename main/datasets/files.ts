@@ -3,7 +3,7 @@
 // the CLI, the Electron open dialog and both hosts' drop zones take one code path.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { gunzipSync } from 'fflate';
+import { gunzipSync } from 'node:zlib';
 import { DatasetError } from './dataset.ts';
 
 export type DroppedFile = { name: string; relativePath?: string; bytes: ArrayBuffer | Uint8Array };
@@ -44,16 +44,17 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Gunzips after checking the size the gzip trailer announces, so a small file cannot expand past the limit. */
+/** Gunzips, stopping at the size limit so that a small file cannot expand past it. zlib checks
+ *  the trailer's checksum and length: a truncated or corrupted file is refused, never loaded in
+ *  part (the trailer's length alone, read from a truncated file, is four arbitrary bytes). */
 export function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array {
-  if (bytes.length < 18) throw new DatasetError(`${source}: truncated gzip file (${bytes.length} bytes)`);
-  const n = bytes.length;
-  const announced = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-  checkSize(announced, `${source} (uncompressed)`, maxBytes);
   try {
-    return gunzipSync(bytes, { out: new Uint8Array(announced) });
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (e) {
-    throw new DatasetError(`${source}: not a valid gzip file (${(e as Error).message})`);
+    const { code, message } = e as NodeJS.ErrnoException;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new DatasetError(`${source} (uncompressed): over the ${formatBytes(maxBytes)} limit for a dataset (maxBytes)`);
+    if (code === 'Z_BUF_ERROR') throw new DatasetError(`${source}: truncated gzip file (it ends before its compressed data does)`);
+    throw new DatasetError(`${source}: not a valid gzip file (${message})`);
   }
 }
 

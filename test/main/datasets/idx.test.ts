@@ -86,18 +86,35 @@ describe('IDX', () => {
     gz[12] ^= 0xff; // corrupt the deflate stream
     await expectDatasetError(
       loadDataset({ files: [file('x-images-idx3-ubyte', images), file('x-labels-idx1-ubyte.gz', gz)] }),
-      'x-labels-idx1-ubyte.gz: not a valid gzip file (invalid distance)',
+      'x-labels-idx1-ubyte.gz: not a valid gzip file (invalid distance too far back)',
     );
     const ones = await pair(images, idx([3], [4, 4, 4])); // one class: a test set, not a training set
     expect([ones.classNames.length, ones.labels[2]]).toEqual([5, 4]);
     expect(() => requireTwoClasses(ones)).toThrow(`${ones.name}: every row has the same label "4"; a classifier needs at least two classes to train`);
   });
 
-  it('refuses a gzip announcing more than the size limit before inflating it', async () => {
+  it('stops inflating a gzip at the size limit', async () => {
     const bomb = gzipSync(new Uint8Array(1 << 20));
     await expectDatasetError(
       loadDataset({ files: [file('x-images-idx3-ubyte.gz', bomb), file('x-labels-idx1-ubyte', labels)] }, { maxBytes: 100_000 }),
-      'x-images-idx3-ubyte.gz (uncompressed): 1 MiB is over the 97.7 KiB limit for a dataset (maxBytes)',
+      'x-images-idx3-ubyte.gz (uncompressed): over the 97.7 KiB limit for a dataset (maxBytes)',
     );
+  });
+
+  it('refuses a truncated or corrupted gzip instead of reading its trailer as a size or loading it in part', async () => {
+    const load = (gz: Uint8Array) => loadDataset({ files: [file('x-images-idx3-ubyte.gz', gz), file('x-labels-idx1-ubyte', labels)] });
+    const gz = gzipSync(images);
+    // Cut short, its last four bytes (the trailer's size) read 0xffffffff: once called 4 GiB, over the limit.
+    const cut = gz.slice(0, -8);
+    cut.set([0xff, 0xff, 0xff, 0xff], cut.length - 4);
+    await expectDatasetError(load(cut), 'x-images-idx3-ubyte.gz: truncated gzip file (it ends before its compressed data does)');
+    // A trailer announcing fewer bytes than the data holds: once silently cut to that size.
+    const short = gz.slice();
+    new DataView(short.buffer).setUint32(short.length - 4, 10, true);
+    await expectDatasetError(load(short), 'x-images-idx3-ubyte.gz: not a valid gzip file (incorrect length check)');
+    // A checksum that does not match the data: once loaded as is.
+    const crc = gz.slice();
+    crc[crc.length - 8] ^= 1;
+    await expectDatasetError(load(crc), 'x-images-idx3-ubyte.gz: not a valid gzip file (incorrect data check)');
   });
 });
