@@ -91,11 +91,13 @@ export async function filesFromPath(path: string, maxBytes: number): Promise<Dro
   }
   const root = basename(path);
   const entries: { path: string; relativePath: string }[] = [];
+  let folders = 0;
   for (const entry of await fs(path, () => readdir(path, { withFileTypes: true }))) {
     if (HIDDEN.test(entry.name)) continue;
     const full = join(path, entry.name);
     if (entry.isFile()) entries.push({ path: full, relativePath: `${root}/${entry.name}` });
     else if (entry.isDirectory()) {
+      folders++;
       for (const inner of await fs(full, () => readdir(full, { withFileTypes: true }))) {
         if (inner.isFile() && !HIDDEN.test(inner.name)) {
           entries.push({ path: join(full, inner.name), relativePath: `${root}/${entry.name}/${inner.name}` });
@@ -103,7 +105,11 @@ export async function filesFromPath(path: string, maxBytes: number): Promise<Dro
       }
     }
   }
-  if (entries.length === 0) throw new DatasetError(`${path}: empty folder`);
+  if (entries.length === 0) {
+    // Sub-folders without files: images nested a level too deep, say (digits/train/0/*.png).
+    const what = folders ? `no files in it or directly in its ${folders} sub-folder${folders > 1 ? 's' : ''}; expected one sub-folder of images per class` : 'empty folder';
+    throw new DatasetError(`${path}: ${what}`);
+  }
   return readAll(entries, path, maxBytes);
 }
 

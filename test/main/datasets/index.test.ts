@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
@@ -48,6 +48,11 @@ describe('loadDataset: sources and formats', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bps-src-'));
     await expectDatasetError(loadDataset({ path: join(dir, 'nope.csv') }), `${join(dir, 'nope.csv')}: no such file or folder`);
     await expectDatasetError(loadDataset({ path: dir }), `${dir}: empty folder`);
+    // Class folders a level too deep: the folder is not empty, and the message must not say so.
+    mkdirSync(join(dir, 'train', 'cats'), { recursive: true });
+    mkdirSync(join(dir, 'test'));
+    writeFileSync(join(dir, 'train', 'cats', '1.png'), '');
+    await expectDatasetError(loadDataset({ path: dir }), `${dir}: no files in it or directly in its 2 sub-folders; expected one sub-folder of images per class`);
   });
 
   it('reads a --dataset argument as a built-in name, else a path', () => {
