@@ -47,6 +47,7 @@ export function parseIdxPair(imagesFile: IdxFile, labelsFile: IdxFile, name: str
     throw new DatasetError(`${labelsFile.source}: ${labelBytes.shape[0]} labels for the ${rows} images of ${imagesFile.source}`);
   }
   if (rows === 0) throw new DatasetError(`${imagesFile.source}: no images (the header announces 0)`);
+  if (height === 0 || width === 0) throw new DatasetError(`${imagesFile.source}: images of ${height}x${width} pixels (the header's size); expected at least 1x1`);
   const features = sharedFloats(images.data.length);
   features.set(images.data);
   const { labels, classNames } = classIndices(labelBytes.data, labelsFile.source, (i) => `label ${i} (byte offset ${8 + i})`);

@@ -78,6 +78,8 @@ describe('IDX', () => {
 
   it('rejects counts that disagree, a lone file, a broken gzip, and a single class', async () => {
     await expectDatasetError(pair(images, idx([2], [0, 1])), 'x-labels-idx1-ubyte: 2 labels for the 3 images of x-images-idx3-ubyte');
+    // Three images of no pixels: loaded, they made a dataset of 0 features.
+    await expectDatasetError(pair(idx([3, 28, 0], []), labels), 'x-images-idx3-ubyte: images of 28x0 pixels (the header\'s size); expected at least 1x1');
     await expectDatasetError(
       loadDataset({ files: [file('x-images-idx3-ubyte', images)] }),
       'x-images-idx3-ubyte: no matching IDX labels (*-labels-idx1-ubyte) file next to it; load both files, or their folder',
