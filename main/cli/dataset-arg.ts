@@ -1,9 +1,10 @@
 // `--dataset <builtin | path>`, the model spec completed from it, and rows made ready for a
 // trained model: for train, eval, predict and inspect.
+import { existsSync } from 'node:fs';
 import { InputError } from '../../engine/errors.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import type { Normalization } from '../../engine/weights.ts';
-import { applyNormalization, featureSize, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
+import { applyNormalization, BUILTINS, featureSize, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
 
 /** The options that say how a dataset file is read: train, eval, predict and inspect take them. */
 export const DATASET_OPTIONS = { 'label-column': { type: 'string' }, image: { type: 'boolean' } } as const;
@@ -11,8 +12,14 @@ export const DATASET_USAGE = `  --label-column  CSV: the label column, by header
   --image         CSV/JSON: the feature columns are a square grayscale image (784 -> 28x28,
                   1,024 -> 32x32), as LeNet-5 takes`;
 
-export function loadDatasetArg(arg: string, values: Record<string, string | boolean | undefined>): Promise<Dataset> {
-  return loadDataset(sourceFromArg(arg), { labelColumn: values['label-column'] as string | undefined, image: values.image === true });
+/** `option` is the one `arg` came from (--dataset, --val-dataset, --input), for messages. */
+export function loadDatasetArg(arg: string, values: Record<string, string | boolean | undefined>, option = '--dataset'): Promise<Dataset> {
+  const source = sourceFromArg(arg);
+  // A missing path is as often a mistyped built-in (irs, MNIST): name them.
+  if ('path' in source && !existsSync(arg)) {
+    throw new InputError(`${option} ${arg}: neither a built-in dataset (${BUILTINS.map((b) => b.name).join(', ')}) nor an existing file or folder`);
+  }
+  return loadDataset(source, { labelColumn: values['label-column'] as string | undefined, image: values.image === true });
 }
 
 /** The spec with what the dataset decides filled in: a preset's inputs (MLP) and classes always,

@@ -33,7 +33,7 @@ ${DATASET_USAGE}`,
     const unlabelled = image || (/\.(csv|tsv|txt)$/i.test(input) && values['label-column'] === undefined);
     const raw = image ? imageRow(input, weights.spec, model.inputSize, names)
       : unlabelled ? featureRows(readText(input, '--input'), input, model.inputSize, names)
-      : await loadDatasetArg(input, values);
+      : await loadDatasetArg(input, values, '--input');
     // A labelled input's classes need not be the model's: its labels are only shown.
     const ds = modelInputs({ ...raw, labels: new Int32Array(raw.rows), classNames: names }, weights);
     const probabilities = model.predict(ds.features, ds.rows);

@@ -60,7 +60,7 @@ ${DATASET_USAGE}
     const valSplit = number(values['val-split'], '--val-split', { min: 0, below: 1 }) ?? (valFile ? 0 : DEFAULTS.valSplit);
     const { train, validation, normalization } = prepareDataset(ds, {
       spec, valSplit, seed, ...(normalize && { normalize }),
-      ...(valFile !== undefined && { validation: await loadDatasetArg(valFile, values) }),
+      ...(valFile !== undefined && { validation: await loadDatasetArg(valFile, values, '--val-dataset') }),
     });
 
     const batchSize = integer(values.batch, '--batch') ?? DEFAULTS.batch;

@@ -49,5 +49,9 @@ describe('cli inspect', () => {
     writeFileSync(path, 'x,y,label\n1,2,a\n3,oops,b\n');
     const { code, stdout, stderr } = await inspect('--dataset', path);
     expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: `error: ${path}: row 3, column 2 ("y"): expected a number, got "oops"\n` });
+    // A mistyped built-in is a missing path: the message names the built-ins.
+    expect(await inspect('--dataset', 'irs')).toEqual({
+      code: 2, stdout: '', stderr: 'error: --dataset irs: neither a built-in dataset (mnist, iris, circle, xor, blobs, spiral) nor an existing file or folder\n',
+    });
   });
 });

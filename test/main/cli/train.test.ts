@@ -120,6 +120,8 @@ describe('train', { timeout: 300_000 }, () => {
       .toEqual({ code: 2, stdout: '', stderr: `error: --out ${at('no-folder/w.json')}: cannot write the file (ENOENT)\n` });
     expect(await cli('train', '--model', 'mlp', '--dataset', 'iris', '--report', at('')))
       .toEqual({ code: 2, stdout: '', stderr: `error: --report ${at('')}: cannot write the file (EISDIR)\n` });
+    expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--val-dataset', 'MNIST'))
+      .toBe('error: --val-dataset MNIST: neither a built-in dataset (mnist, iris, circle, xor, blobs, spiral) nor an existing file or folder');
     writeFileSync(at('taken'), '');
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--checkpoint', at('taken')))
       .toBe(`error: --checkpoint ${at('taken')}: cannot make the folder (a file of that name exists)`);
