@@ -1,11 +1,13 @@
 // `train`: a training session on the command line, with a progress bar, a summary per epoch, and
 // the weights, a report and checkpoints as files.
 import { availableParallelism } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../../engine/errors.ts';
 import type { OptimizerConfig } from '../../../engine/optim.ts';
 import { MAX_THREADS } from '../../api/contract.ts';
 import { prepareDataset, requireTwoClasses } from '../../datasets/index.ts';
+import { readCheckpoint, type Checkpoint } from '../../trainer/checkpoint.ts';
 import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
 import { checkWritable, makeFolder, noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
 import { completeSpec, DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg } from '../dataset-arg.ts';
@@ -36,7 +38,8 @@ ${DATASET_USAGE}
   --val-dataset X  a separate validation set (built-in or path, read like --dataset) instead of a split
   --normalize   none | minmax | zscore (default: zscore for tables, minmax for images)
   --checkpoint DIR  write DIR/checkpoint.json at each epoch's end and on Ctrl-C
-  --resume FILE     continue from a checkpoint (its seed, batch, limit and optimizer win)
+  --resume FILE     continue from a checkpoint: its model, seed, batch, limit and optimizer (options
+                    that differ are refused)
   --out FILE    the weights file, with labels, normalization and training metadata
   --report FILE a JSON summary: samplesPerSecond, seconds, epochs, threads, train, validation`,
   options: {
@@ -54,7 +57,22 @@ ${DATASET_USAGE}
     const ds = await loadDatasetArg(required(values, 'dataset', 'train'), values);
     requireTwoClasses(ds);
     const spec = completeSpec(value, source, ds, source.startsWith('preset '));
-    const seed = parseSeed(values.seed);
+    // Resuming continues the run as it began: its model and settings come from the checkpoint (the
+    // seed drives the split too), and an option that contradicts them is refused, not ignored.
+    const resumeFrom = values.resume as string | undefined;
+    const resumed = resumeFrom === undefined ? null : readCheckpoint(resumeFrom);
+    const setting = <T>(option: string, given: T | undefined, saved: (c: Checkpoint) => T | undefined): T | undefined => {
+      if (!resumed) return given;
+      const kept = saved(resumed);
+      if (given !== undefined && !isDeepStrictEqual(given, kept)) {
+        const show = (x: unknown) => (x === undefined ? 'none' : JSON.stringify(x));
+        const fix = option === '--model' ? "give the checkpoint's model" : `leave ${option} out or give the checkpoint's`;
+        throw new InputError(`--resume ${resumeFrom}: the checkpoint has ${option} ${show(kept)}, not ${show(given)}; ${fix}`);
+      }
+      return kept;
+    };
+    setting('--model', spec, (c) => c.spec);
+    const seed = setting('--seed', values.seed === undefined ? undefined : parseSeed(values.seed), (c) => c.seed) ?? 1;
     const normalize = choice(values.normalize, '--normalize', ['none', 'minmax', 'zscore'] as const);
     const valFile = values['val-dataset'] as string | undefined;
     const valSplit = number(values['val-split'], '--val-split', { min: 0, below: 1 }) ?? (valFile ? 0 : DEFAULTS.valSplit);
@@ -63,14 +81,14 @@ ${DATASET_USAGE}
       ...(valFile !== undefined && { validation: await loadDatasetArg(valFile, values, '--val-dataset') }),
     });
 
-    const batchSize = integer(values.batch, '--batch') ?? DEFAULTS.batch;
-    const limit = integer(values.limit, '--limit');
+    const batchSize = setting('--batch', integer(values.batch, '--batch'), (c) => c.batchSize) ?? DEFAULTS.batch;
+    const limit = setting('--limit', integer(values.limit, '--limit'), (c) => c.limit ?? undefined);
     const rows = Math.min(limit ?? train.rows, train.rows);
     const epochs = integer(values.epochs, '--epochs') ?? Math.max(DEFAULTS.epochs, Math.ceil(DEFAULTS.minSteps / Math.ceil(rows / batchSize)));
     const threads = integer(values.threads, '--threads', MAX_THREADS) ?? availableParallelism();
     const optimizer: OptimizerConfig = {
-      kind: choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const) ?? DEFAULTS.optimizer,
-      lr: number(values.lr, '--lr', { min: 0 }) ?? DEFAULTS.lr[spec.type],
+      kind: setting('--optimizer', choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const), (c) => c.optimizer.kind) ?? DEFAULTS.optimizer,
+      lr: setting('--lr', number(values.lr, '--lr', { min: 0 }), (c) => c.optimizer.lr) ?? DEFAULTS.lr[spec.type],
     };
     for (const option of ['out', 'report'] as const) if (values[option]) checkWritable(values[option] as string, `--${option}`);
     const checkpointDir = values.checkpoint as string | undefined;
@@ -81,7 +99,7 @@ ${DATASET_USAGE}
     const session = await TrainingSession.create({
       train, validation, normalization, checkpointDir,
       config: { spec, optimizer, batchSize, epochs, threads, seed, ...(limit !== undefined && { limit }) },
-      ...(values.resume !== undefined && { resumeFrom: values.resume as string }),
+      ...(resumeFrom !== undefined && { resumeFrom }),
       onEvent(e) {
         if (e.type === 'metrics') progress.step((last.step = e.metrics));
         else if (e.type === 'epoch') {

@@ -84,6 +84,25 @@ describe('train', { timeout: 300_000 }, () => {
       .toEqual(parseWeights(readFileSync(at('straight.json'), 'utf8'), 'straight').params);
   });
 
+  it('resumes with the checkpoint\'s seed and settings, refusing options that contradict them', async () => {
+    const params = (name: string) => parseWeights(readFileSync(at(name), 'utf8'), name).params;
+    const first = ['--model', 'mlp', '--dataset', 'iris', '--seed', '7', '--batch', '16'];
+    await ok('train', ...first, '--epochs', '2', '--out', at('straight7.json'));
+    await ok('train', ...first, '--epochs', '1', '--checkpoint', at('ckpt7'));
+    // Without --seed the split must still be seed 7's, as the checkpoint's shuffle is: it was seed 1's.
+    const resume = ['--dataset', 'iris', '--epochs', '2', '--resume', at('ckpt7/checkpoint.json')];
+    await ok('train', '--model', 'mlp', ...resume, '--out', at('resumed7.json'));
+    expect(params('resumed7.json')).toEqual(params('straight7.json'));
+    // Options the checkpoint overrode in silence.
+    const refused = `error: --resume ${at('ckpt7/checkpoint.json')}: the checkpoint has`;
+    expect(await badInput('train', '--model', 'mlp', ...resume, '--batch', '32')).toBe(`${refused} --batch 16, not 32; leave --batch out or give the checkpoint's`);
+    expect(await badInput('train', '--model', 'mlp', ...resume, '--limit', '50')).toBe(`${refused} --limit none, not 50; leave --limit out or give the checkpoint's`);
+    const tanh = '{"type":"mlp","hidden":[6],"activation":"tanh","output":"softmax","loss":"cross-entropy"}';
+    const spec = (hidden: number, activation: string) =>
+      `{"type":"mlp","inputs":4,"hidden":[${hidden}],"classes":3,"activation":"${activation}","output":"softmax","loss":"cross-entropy"}`;
+    expect(await badInput('train', '--model', tanh, ...resume)).toBe(`${refused} --model ${spec(128, 'sigmoid')}, not ${spec(6, 'tanh')}; give the checkpoint's model`);
+  });
+
   it('stops on Ctrl-C after the current step, writing a checkpoint and the weights', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'train', '--model', 'lenet5', '--dataset', 'mnist',
       '--checkpoint', at('interrupted'), '--out', at('interrupted.json')], { cwd: root });
