@@ -55,19 +55,23 @@ export function decodeImage(bytes: Uint8Array, source: string, size: number, out
 
 /** Grayscale 0..255 by ITU-R BT.601 luma, transparent pixels over black (MNIST's background). */
 function decodeGray(bytes: Uint8Array, source: string): { width: number; height: number; gray: Float32Array } {
+  const png = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  const jpg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  const unreadable = (why: string) => new DatasetError(`${source}: unreadable image (${why})`);
+  if (!png && !jpg) throw unreadable('not a PNG or JPEG file');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (png && bytes.length >= 24 && view.getUint32(16) * view.getUint32(20) > MAX_PIXELS) throw unreadable(`larger than ${MAX_PIXELS / 1e6} megapixels`);
   let image: { width: number; height: number; data: Uint8Array };
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytes.length >= 24 && view.getUint32(16) * view.getUint32(20) > MAX_PIXELS) throw new Error(`larger than ${MAX_PIXELS / 1e6} megapixels`);
-      image = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    } else if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-      image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
-    } else {
-      throw new Error('not a PNG or JPEG file');
-    }
+    image = png
+      ? PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
   } catch (e) {
-    throw new DatasetError(`${source}: unreadable image (${String((e as Error).message ?? e).split('\n')[0]})`);
+    // A file cut short lacks its last chunk (PNG's IEND) or marker (JPEG's EOI), and the decoders
+    // say so obscurely ("There are some read requests waitng on finished stream", "unknown JPEG marker 0").
+    const n = bytes.length;
+    const ended = png ? String.fromCharCode(...bytes.subarray(n - 8, n - 4)) === 'IEND' : bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9;
+    throw unreadable(ended ? String((e as Error).message ?? e).split('\n')[0] : 'truncated: the file ends before the image does');
   }
   const { width, height, data } = image;
   const gray = new Float32Array(width * height);
