@@ -10,6 +10,10 @@ export function parseJsonDataset(bytes: Uint8Array, source: string, options: { i
   // Own properties only: a "__proto__" key is a plain key of the parsed object, never read.
   const field = (name: string): unknown => (isObject(value) && Object.hasOwn(value, name) ? value[name] : undefined);
   if (!isObject(value)) throw new DatasetError(`${source}: expected an object { "inputs": [[...]], "labels": [...] }, got ${kind(value)}`);
+  const format = field('format'); // the app's other JSON files (weights, gradient, checkpoint) say what they are
+  if (typeof format === 'string' && field('inputs') === undefined) {
+    throw new DatasetError(`${source}: a ${quote(format)} file, not a dataset { "inputs": [[...]], "labels": [...] }`);
+  }
   const inputs = field('inputs');
   const labelValues = field('labels');
   if (!Array.isArray(inputs)) throw new DatasetError(`${source}: inputs: expected an array of rows, got ${kind(inputs)}`);
