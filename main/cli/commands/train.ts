@@ -39,7 +39,7 @@ ${DATASET_USAGE}
   --normalize   none | minmax | zscore (default: zscore for tables, minmax for images)
   --checkpoint DIR  write DIR/checkpoint.json at each epoch's end and on Ctrl-C
   --resume FILE     continue from a checkpoint: its model, seed, batch, limit and optimizer (options
-                    that differ are refused)
+                    that differ are refused), with a new learning rate if --lr is given
   --out FILE    the weights file, with labels, normalization and training metadata
   --report FILE a JSON summary: samplesPerSecond, seconds, epochs, threads, train, validation`,
   options: {
@@ -86,9 +86,10 @@ ${DATASET_USAGE}
     const rows = Math.min(limit ?? train.rows, train.rows);
     const epochs = integer(values.epochs, '--epochs') ?? Math.max(DEFAULTS.epochs, Math.ceil(DEFAULTS.minSteps / Math.ceil(rows / batchSize)));
     const threads = integer(values.threads, '--threads', MAX_THREADS) ?? availableParallelism();
+    const lr = number(values.lr, '--lr', { min: 0 });
     const optimizer: OptimizerConfig = {
       kind: setting('--optimizer', choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const), (c) => c.optimizer.kind) ?? DEFAULTS.optimizer,
-      lr: setting('--lr', number(values.lr, '--lr', { min: 0 }), (c) => c.optimizer.lr) ?? DEFAULTS.lr[spec.type],
+      lr: lr ?? resumed?.optimizer.lr ?? DEFAULTS.lr[spec.type],
     };
     for (const option of ['out', 'report'] as const) if (values[option]) checkWritable(values[option] as string, `--${option}`);
     const checkpointDir = values.checkpoint as string | undefined;
@@ -110,6 +111,8 @@ ${DATASET_USAGE}
         else if (e.type === 'state' && e.message) last.message = e.message;
       },
     });
+    // A new learning rate is the one change a resumed run takes: the way on after a non-finite loss.
+    if (resumed && lr !== undefined) session.setLearningRate(lr);
     const onInterrupt = () => void session.stop();
     process.once('SIGINT', onInterrupt);
     const began = performance.now();
@@ -126,7 +129,10 @@ ${DATASET_USAGE}
     // A pause only comes from a non-finite loss here, and a failure carries its own message.
     if (state === 'paused' || state === 'failed') {
       const why = last.message ?? `training ${state}`;
-      if (state === 'paused') throw new InputError(`${why}${checkpointDir ? ` (checkpoint in ${checkpointDir})` : ''}`);
+      if (state === 'paused') {
+        const next = checkpointDir ? `resume with --resume ${checkpointDir}/checkpoint.json and a lower --lr` : 'no --checkpoint to resume from: train again with a lower --lr';
+        throw new InputError(`${why} (${next})`);
+      }
       throw new Error(why);
     }
     if (values.out) {

@@ -103,6 +103,19 @@ describe('train', { timeout: 300_000 }, () => {
     expect(await badInput('train', '--model', tanh, ...resume)).toBe(`${refused} --model ${spec(128, 'sigmoid')}, not ${spec(6, 'tanh')}; give the checkpoint's model`);
   });
 
+  it('after a non-finite update, says how to go on, and resumes with a lower --lr', async () => {
+    const params = (name: string) => parseWeights(readFileSync(at(name), 'utf8'), name).params;
+    const run = ['--model', 'mlp', '--dataset', 'iris', '--epochs', '2'];
+    const diverged = 'error: the update at step 1 (epoch 1) made the parameters non-finite: paused with the parameters of the last finite step; lower the learning rate and resume';
+    expect(await badInput('train', ...run, '--lr', '1e308')).toBe(`${diverged} (no --checkpoint to resume from: train again with a lower --lr)`);
+    expect(await badInput('train', ...run, '--lr', '1e308', '--checkpoint', at('diverged')))
+      .toBe(`${diverged} (resume with --resume ${at('diverged')}/checkpoint.json and a lower --lr)`);
+    // The --lr given on resuming was ignored (the checkpoint's won), so the advice could not be followed.
+    await ok('train', ...run, '--resume', at('diverged/checkpoint.json'), '--lr', '0.002', '--out', at('recovered.json'));
+    await ok('train', ...run, '--lr', '0.002', '--out', at('sane.json'));
+    expect(params('recovered.json')).toEqual(params('sane.json'));
+  });
+
   it('stops on Ctrl-C after the current step, writing a checkpoint and the weights', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'train', '--model', 'lenet5', '--dataset', 'mnist',
       '--checkpoint', at('interrupted'), '--out', at('interrupted.json')], { cwd: root });
