@@ -76,6 +76,9 @@ async function loadFile(file: DroppedFile, options: LoadOptions, maxBytes: numbe
   if (isIdx(bytes)) {
     throw new DatasetError(`${source}: an IDX file needs its partner (images with labels): load both files, or their folder`);
   }
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    throw new DatasetError(`${source}: a zip archive, which is not read; unpack it and load the file or folder inside`);
+  }
   const json = /\.json$/i.test(name);
   const delimited = /\.(csv|tsv|tab|txt)$/i.test(name);
   assertText(bytes, source, json ? 'JSON' : delimited ? name.slice(name.lastIndexOf('.') + 1).toUpperCase() : 'CSV, TSV or JSON');

@@ -115,7 +115,8 @@ describe('CSV / TSV: every bad file gets one specific line', () => {
     ['frac.csv', '1,2,0\n3,4,1.5\n', 'frac.csv: row 2, column 3: a label must be a class name or a non-negative integer, got "1.5"'],
     ['col.csv', '1\n2\n', 'col.csv: only one column; expected feature columns and a label column'],
     ['quote.csv', 'x,y,label\n1,2,a\n3,"4,b\n5,6,c\n', 'quote.csv: row 3: quoted field unterminated'],
-    ['zip.csv', '\x50\x4b\x03\x04 rest', 'zip.csv: binary data (byte 0x03 at byte offset 2), not a CSV text file'],
+    ['zip.csv', '\x50\x4b\x03\x04 rest', 'zip.csv: a zip archive, which is not read; unpack it and load the file or folder inside'],
+    ['bin.csv', '1,2\x00,a\n', 'bin.csv: binary data (byte 0x00 at byte offset 3), not a CSV text file'],
   ];
   for (const [name, text, message] of cases) {
     it(message, () => expectDatasetError(loadText(name, text), message));

@@ -40,6 +40,8 @@ describe('loadDataset: sources and formats', () => {
       loadDataset({ files: [file('a.csv', '1,2,a\n', 'drop/a.csv'), file('b.csv', '1,2,a\n', 'drop/b.csv')] }),
       'drop: 2 files but no images or IDX pair; load one CSV, TSV or JSON file at a time',
     );
+    // Datasets are often downloaded as zips: "binary data (byte 0x03 at byte offset 2)" did not say so.
+    await expectDatasetError(loadText('mnist.zip', new Uint8Array([0x50, 0x4b, 3, 4, 20, 0])), 'mnist.zip: a zip archive, which is not read; unpack it and load the file or folder inside');
     await expectDatasetError(loadDataset({ files: [] }), 'nothing was dropped');
     await expectDatasetError(loadDataset({ files: [file('a.csv', '1,2,a\n'), file('b.csv', '1,2,a\n')] }, { maxBytes: 10 }), '2 dropped files: 12 bytes is over the 10 bytes limit for a dataset (maxBytes)');
   });
