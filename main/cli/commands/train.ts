@@ -83,6 +83,9 @@ ${DATASET_USAGE}
 
     const batchSize = setting('--batch', integer(values.batch, '--batch'), (c) => c.batchSize) ?? DEFAULTS.batch;
     const limit = setting('--limit', integer(values.limit, '--limit'), (c) => c.limit ?? undefined);
+    if (values.limit !== undefined && limit! > train.rows) {
+      throw new InputError(`--limit ${limit}: more than the ${train.rows} training samples${valSplit > 0 ? ` left by the validation split of ${valSplit}` : ''}`);
+    }
     const rows = Math.min(limit ?? train.rows, train.rows);
     const epochs = integer(values.epochs, '--epochs') ?? Math.max(DEFAULTS.epochs, Math.ceil(DEFAULTS.minSteps / Math.ceil(rows / batchSize)));
     const threads = integer(values.threads, '--threads', MAX_THREADS) ?? availableParallelism();

@@ -139,6 +139,9 @@ describe('train', { timeout: 300_000 }, () => {
     // A thousand worker threads took minutes to start and gigabytes of memory before a first step.
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--threads', '1000'))
       .toBe('error: --threads: expected an integer from 1 to 256, got "1000"');
+    // It trained on all 120 rows, as if the limit were met.
+    expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--limit', '1000'))
+      .toBe('error: --limit 1000: more than the 120 training samples left by the validation split of 0.2');
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--lr', 'fast')).toBe('error: --lr: expected a number above 0, got "fast"');
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--optimizer', 'rmsprop'))
       .toBe('error: --optimizer: expected one of sgd, momentum, adam, got "rmsprop"');
