@@ -41,8 +41,12 @@ async function main(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (e) {
-    // parseArgs's messages can span lines; an InputError is one line.
-    throw new InputError(`${name}: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')} (npm run cli -- ${name} --help)`);
+    // parseArgs's messages can span lines; an InputError is one line. An unknown option (a typo,
+    // say) gets the list of the known ones, not parseArgs's advice on positionals that start with '-'.
+    const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    const known = Object.keys(command.options).map((option) => `--${option}`).join(', ');
+    throw new InputError(`${name}: ${unknown ? `unknown option ${unknown}; the options are ${known}` : message} (npm run cli -- ${name} --help)`);
   }
   await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
