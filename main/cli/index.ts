@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     // parseArgs's messages can span lines; an InputError is one line. An unknown option (a typo,
     // say) gets the list of the known ones, not parseArgs's advice on positionals that start with '-'.
@@ -48,6 +48,10 @@ async function main(argv: string[]): Promise<void> {
     const known = Object.keys(command.options).map((option) => `--${option}`).join(', ');
     throw new InputError(`${name}: ${unknown ? `unknown option ${unknown}; the options are ${known}` : message} (npm run cli -- ${name} --help)`);
   }
+  // parseArgs keeps the last of a repeated option: two --out, say, would drop one in silence.
+  const given = parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.rawName] : []));
+  const twice = given.find((option, i) => given.indexOf(option) !== i);
+  if (twice) throw new InputError(`${name}: ${twice} is given twice; give it once (npm run cli -- ${name} --help)`);
   await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
 

@@ -141,6 +141,8 @@ describe('bad input exits 2 with one line naming the problem', () => {
         `error: ${at('bad-spec.json')}: output "identity" with loss "cross-entropy": cross-entropy needs probabilities, and the identity output gives unbounded values: use output "softmax" or "sigmoid", or loss "l2"`],
       [['--model', 'mlp', '--seed', '1.5', '--out', at('x.json')], 'error: --seed: expected an integer from 0 to 4294967295, got "1.5"'],
       [['--model', 'mlp', '--out', noDir], `error: --out ${noDir}: cannot write the file (ENOENT)`],
+      // The last one won: the weights went to y.json alone.
+      [['--model', 'mlp', '--out', at('x.json'), '--out', at('y.json')], /^error: init: --out is given twice; give it once \(npm run cli -- init --help\)$/],
       [['--model', 'mlp', '--out', at('x.json'), '--layers', '3'], /^error: init: unknown option --layers; the options are --model, --seed, --out \(npm run cli -- init --help\)$/],
     ];
     for (const [args, expected] of cases) expect(await badInput('init', ...args)).toMatch(expected);
