@@ -99,7 +99,8 @@ ${DATASET_USAGE}
     if (checkpointDir) makeFolder(checkpointDir, '--checkpoint');
 
     const progress = new Progress();
-    const last: { step?: StepMetrics; epoch?: EpochMetrics; message?: string } = {};
+    const last: { step?: StepMetrics; epoch?: EpochMetrics; message?: string; state?: string } = {};
+    const warned = new Set<string>();
     const session = await TrainingSession.create({
       train, validation, normalization, checkpointDir,
       config: { spec, optimizer, batchSize, epochs, threads, seed, ...(limit !== undefined && { limit }) },
@@ -111,7 +112,17 @@ ${DATASET_USAGE}
           // At most about 20 summaries, however many epochs a small dataset runs.
           if (e.metrics.epoch % Math.ceil(epochs / 20) === 0 || e.metrics.epoch === epochs) progress.log(epochLine(e.metrics, epochs));
         }
-        else if (e.type === 'state' && e.message) last.message = e.message;
+        else if (e.type === 'state') {
+          last.state = e.state;
+          if (e.message) last.message = e.message;
+        } else if (!warned.has(e.message)) {
+          // An error that does not stop the run (a checkpoint that cannot be written): said once.
+          // One that does is followed at once by the 'failed' state, and reported as the failure.
+          queueMicrotask(() => {
+            if (last.state !== 'failed' && !warned.has(e.message)) progress.warn(e.message);
+            warned.add(e.message);
+          });
+        }
       },
     });
     // A new learning rate is the one change a resumed run takes: the way on after a non-finite loss.
@@ -191,6 +202,16 @@ class Progress {
       this.bars.update(); // flushes the line now: stop() would drop it
     } else {
       console.log(line);
+    }
+  }
+
+  /** On stderr, above the bar on a terminal. */
+  warn(line: string): void {
+    if (this.tty) {
+      this.bars.log(`warning: ${line}\n`);
+      this.bars.update();
+    } else {
+      console.error(`warning: ${line}`);
     }
   }
 

@@ -2,7 +2,7 @@
 // (Iris >= 95 %, MNIST MLP >= 92 %, LeNet-5 >= 96.5 % on the 2,000 held-out digits within 5 epochs),
 // files that round-trip between the commands, resume == never stopped, and one-line input errors.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { Model } from '../../../engine/model.ts';
@@ -114,6 +114,14 @@ describe('train', { timeout: 300_000 }, () => {
     await ok('train', ...run, '--resume', at('diverged/checkpoint.json'), '--lr', '0.002', '--out', at('recovered.json'));
     await ok('train', ...run, '--lr', '0.002', '--out', at('sane.json'));
     expect(params('recovered.json')).toEqual(params('sane.json'));
+  });
+
+  it('warns once, on stderr, when a checkpoint cannot be written, and trains on', async () => {
+    // A folder where the checkpoint file goes: the failure was dropped in silence, exit 0.
+    mkdirSync(at('blocked/checkpoint.json/inside'), { recursive: true });
+    const { code, stdout, stderr } = await cli('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '3', '--checkpoint', at('blocked'), '--out', at('blocked.json'));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: `warning: ${at('blocked/checkpoint.json')}: cannot write the checkpoint: EISDIR\n` });
+    expect(stdout).toMatch(/^epoch 3\/3: .*\nwrote /m);
   });
 
   it('stops on Ctrl-C after the current step, writing a checkpoint and the weights', async () => {
