@@ -23,7 +23,9 @@ export function parseJsonDataset(bytes: Uint8Array, source: string, options: { i
     throw new DatasetError(`${source}: ${labelValues.length} labels for ${inputs.length} input rows; expected one label per row`);
   }
   const first: unknown = inputs[0];
-  if (!Array.isArray(first) || first.length === 0) throw new DatasetError(`${source}: inputs[0]: expected an array of numbers, got ${kind(first)}`);
+  if (!Array.isArray(first) || first.length === 0) {
+    throw new DatasetError(`${source}: inputs[0]: expected an array of numbers, got ${Array.isArray(first) ? 'an empty one' : kind(first)}`);
+  }
   const m = first.length;
   const rows = inputs.length;
   const features = sharedFloats(rows * m);
@@ -43,6 +45,7 @@ export function parseJsonDataset(bytes: Uint8Array, source: string, options: { i
     if (typeof label !== 'number' && typeof label !== 'string') {
       throw new DatasetError(`${source}: labels[${r}]: expected a class index or name, got ${kind(label)}`);
     }
+    if (typeof label === 'string' && label.trim() === '') throw new DatasetError(`${source}: labels[${r}]: missing label (an empty name)`);
   }
   const { labels, classNames } = classIndices(labelValues as (string | number)[], source, (i) => `labels[${i}]`);
   const shape = options.image ? imageShape(m, source) : [m];

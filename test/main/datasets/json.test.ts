@@ -47,6 +47,8 @@ describe('JSON batch files', () => {
     ['huge.json', '{"inputs": [[1, 2], [3, 1e39]], "labels": [0, 1]}', 'huge.json: inputs[1][1]: expected a number within float32 range (|x| < 3.4e38), got 1e+39'],
     ['e400.json', '{"inputs": [[-1e400, 2]], "labels": [0]}', 'e400.json: inputs[0][0]: expected a number within float32 range (|x| < 3.4e38), got -Infinity'],
     ['weights.json', '{"format": "backprop-studio.weights", "version": 1, "model": {}}', 'weights.json: a "backprop-studio.weights" file, not a dataset { "inputs": [[...]], "labels": [...] }'],
+    ['empty-row.json', '{"inputs": [[], []], "labels": [0, 1]}', 'empty-row.json: inputs[0]: expected an array of numbers, got an empty one'],
+    ['blank.json', '{"inputs": [[1], [2]], "labels": ["a", " "]}', 'blank.json: labels[1]: missing label (an empty name)'],
     ['null.json', '{"inputs": [[1, 2], [3, null]], "labels": [0, 1]}', 'null.json: inputs[1][1]: expected a number, got null'],
     ['array.json', '[[1, 2]]', 'array.json: expected an object { "inputs": [[...]], "labels": [...] }, got an array'],
     ['nolabels.json', '{"inputs": [[1, 2]]}', 'nolabels.json: labels: expected an array of class indices or names, got nothing'],
