@@ -1,12 +1,13 @@
 // Checkpoint files: everything that determines the rest of a run, so that resuming gives the same
 // weights as never stopping. JSON with the float vectors in base64 (exact, and a third the size of
 // decimal text); written atomically, so a crash mid-write never leaves a torn file.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { InputError } from '../../engine/errors.ts';
-import { OptimizerConfigSchema, type OptimizerConfig } from '../../engine/optim.ts';
+import { Model } from '../../engine/model.ts';
+import { bufferCount, OptimizerConfigSchema, type OptimizerConfig } from '../../engine/optim.ts';
 import { ModelSpecSchema, type ModelSpec } from '../../engine/spec.ts';
-import { parseOrThrow } from '../../engine/validate.ts';
+import { parseJson, parseOrThrow } from '../../engine/validate.ts';
 
 export interface Checkpoint {
   spec: ModelSpec;
@@ -80,6 +81,7 @@ export function writeCheckpoint(path: string, c: Checkpoint): void {
     writeFileSync(temp, text);
     renameSync(temp, path);
   } catch (e) {
+    rmSync(temp, { force: true }); // a part written before the disk filled up, say
     throw new InputError(`${path}: cannot write the checkpoint: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
@@ -91,20 +93,27 @@ export function readCheckpoint(path: string): Checkpoint {
   } catch (e) {
     throw new InputError(`${path}: cannot read the checkpoint: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not a checkpoint: ${(e as Error).message}`);
+  const raw = parseOrThrow(CheckpointSchema, parseJson(text, path), path);
+  // The fields must also agree with each other: a session resumed from ones that do not would fail
+  // far from the cause, or (a position past the epoch's end) never reach the epoch's end.
+  const size = Model.create(raw.spec).size;
+  const params = decode(raw.params, path, 'params', size);
+  const moments = bufferCount(raw.optimizer.kind);
+  if (raw.optimizerState.buffers.length !== moments) {
+    throw new InputError(`${path}: optimizerState.buffers: expected ${moments} moment vectors for ${raw.optimizer.kind}, got ${raw.optimizerState.buffers.length}`);
   }
-  const raw = parseOrThrow(CheckpointSchema, json, path);
-  const params = decode(raw.params, path, 'params');
+  if (raw.position > raw.trainRows || (raw.position % raw.batchSize !== 0 && raw.position !== raw.trainRows)) {
+    throw new InputError(`${path}: position: expected a multiple of the batch size ${raw.batchSize} up to trainRows ${raw.trainRows}, got ${raw.position}`);
+  }
+  if (raw.epochCorrect > raw.position) {
+    throw new InputError(`${path}: epochCorrect: expected at most position ${raw.position}, got ${raw.epochCorrect}`);
+  }
   return {
     ...raw,
     params,
     optimizerState: {
       t: raw.optimizerState.t,
-      buffers: raw.optimizerState.buffers.map((b, i) => decode(b, path, `optimizerState.buffers[${i}]`, params.length)),
+      buffers: raw.optimizerState.buffers.map((b, i) => decode(b, path, `optimizerState.buffers[${i}]`, size)),
     },
   };
 }

@@ -1,6 +1,6 @@
 // The trainer against independent computations: a reference loop in this thread (the engine's Model
 // and plain SGD written out here), bit-exact comparisons across thread counts, controls, checkpoints.
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -269,12 +269,36 @@ describe('checkpoints', () => {
     writeFileSync(bad, '{"format": "backprop-studio.weights"}');
     await expect(session({ train, config, resumeFrom: bad })).rejects.toThrow(`${bad}: format: expected "backprop-studio.checkpoint"`);
     writeFileSync(bad, '{"format": ');
-    await expect(session({ train, config, resumeFrom: bad })).rejects.toThrow(`${bad}: not a checkpoint: `);
+    await expect(session({ train, config, resumeFrom: bad })).rejects.toThrow(`${bad}: invalid JSON at line 1, column 12: expected a value, got the end of the file`);
     const first = await session({ train, config, checkpointDir: dir });
     await first.s.step();
     await first.s.close();
-    await expect(session({ train: blobs(150, 784, 10, 1), config, resumeFrom: join(dir, 'checkpoint.json') }))
-      .rejects.toThrow(`${join(dir, 'checkpoint.json')}: the checkpoint trained on 200 rows, this training set has 150`);
+    const good = join(dir, 'checkpoint.json');
+    await expect(session({ train: blobs(150, 784, 10, 1), config, resumeFrom: good }))
+      .rejects.toThrow(`${good}: the checkpoint trained on 200 rows, this training set has 150`);
+
+    // Fields that each pass but disagree with the others (a position past the epoch's end made the
+    // session loop for ever without a step).
+    const saved = JSON.parse(readFileSync(good, 'utf8'));
+    const size = Model.create(mlp784).size;
+    const edited = (change: object) => {
+      writeFileSync(bad, JSON.stringify({ ...saved, ...change }));
+      return session({ train, config, resumeFrom: bad });
+    };
+    await expect(edited({ position: 1e9 })).rejects.toThrow(`${bad}: position: expected a multiple of the batch size 64 up to trainRows 200, got 1000000000`);
+    await expect(edited({ position: 65 })).rejects.toThrow(`${bad}: position: expected a multiple of the batch size 64 up to trainRows 200, got 65`);
+    await expect(edited({ epochCorrect: 65 })).rejects.toThrow(`${bad}: epochCorrect: expected at most position 64, got 65`);
+    await expect(edited({ optimizer: { kind: 'sgd', lr: 0.1 } })).rejects.toThrow(`${bad}: optimizerState.buffers: expected 0 moment vectors for sgd, got 2`);
+    await expect(edited({ params: saved.optimizerState.buffers[0].slice(0, 100) })).rejects.toThrow(`${bad}: params: expected ${size} float32 values, got 18`);
+    expect(saved.position).toBe(64); // what the edits above are measured against
+  });
+
+  it('leaves no part-written file behind when a checkpoint cannot be written', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'checkpoint.json', 'inside'), { recursive: true }); // the rename fails
+    const { events } = await trainToEnd({ train, config: { ...config, epochs: 1 }, checkpointDir: dir });
+    expect(events.filter((e) => e.type === 'error')).toEqual([{ type: 'error', message: `${join(dir, 'checkpoint.json')}: cannot write the checkpoint: EISDIR` }]);
+    expect(readdirSync(dir)).toEqual(['checkpoint.json']);
   });
 });
 
