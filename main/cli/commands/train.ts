@@ -88,6 +88,9 @@ ${DATASET_USAGE}
     }
     const rows = Math.min(limit ?? train.rows, train.rows);
     const epochs = integer(values.epochs, '--epochs') ?? Math.max(DEFAULTS.epochs, Math.ceil(DEFAULTS.minSteps / Math.ceil(rows / batchSize)));
+    if (resumed && resumed.epoch >= epochs) {
+      throw new InputError(`--resume ${resumeFrom}: the checkpoint has done ${resumed.epoch} epochs already; give --epochs above ${resumed.epoch} to train on`);
+    }
     const threads = integer(values.threads, '--threads', MAX_THREADS) ?? availableParallelism();
     const lr = number(values.lr, '--lr', { min: 0 });
     const optimizer: OptimizerConfig = {

@@ -1,8 +1,8 @@
 // `train`, `eval` and `predict` run as a user runs them, with the defaults: the issue's accuracies
 // (Iris >= 95 %, MNIST MLP >= 92 %, LeNet-5 >= 96.5 % on the 2,000 held-out digits within 5 epochs),
 // files that round-trip between the commands, resume == never stopped, and one-line input errors.
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { Model } from '../../../engine/model.ts';
@@ -101,6 +101,9 @@ describe('train', { timeout: 300_000 }, () => {
     const spec = (hidden: number, activation: string) =>
       `{"type":"mlp","inputs":4,"hidden":[${hidden}],"classes":3,"activation":"${activation}","output":"softmax","loss":"cross-entropy"}`;
     expect(await badInput('train', '--model', tanh, ...resume)).toBe(`${refused} --model ${spec(128, 'sigmoid')}, not ${spec(6, 'tanh')}; give the checkpoint's model`);
+    // Nothing left to train: it ended at once, exit 0, in silence.
+    expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '1', '--resume', at('ckpt7/checkpoint.json')))
+      .toBe(`error: --resume ${at('ckpt7/checkpoint.json')}: the checkpoint has done 1 epochs already; give --epochs above 1 to train on`);
   });
 
   it('after a non-finite update, says how to go on, and resumes with a lower --lr', async () => {
@@ -168,8 +171,26 @@ describe('train', { timeout: 300_000 }, () => {
     writeFileSync(at('taken'), '');
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--checkpoint', at('taken')))
       .toBe(`error: --checkpoint ${at('taken')}: cannot make the folder (a file of that name exists)`);
+    expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--checkpoint', at('taken/ckpt')))
+      .toBe(`error: --checkpoint ${at('taken/ckpt')}: cannot make the folder (ENOTDIR)`);
     expect(await badInput('train', '--model', 'mlp', '--dataset', 'iris', '--resume', at('nothing.json')))
       .toBe(`error: ${at('nothing.json')}: cannot read the checkpoint: ENOENT`);
+  });
+
+  it('makes a --checkpoint folder with its parents, and refuses one /proc cannot hold instead of hanging', { timeout: 200_000 }, async ({ skip }) => {
+    await ok('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '1', '--checkpoint', at('made/with/parents'));
+    expect(existsSync(at('made/with/parents/checkpoint.json'))).toBe(true);
+    skip(!existsSync('/proc/self'), 'no /proc: the file system where mkdir under an existing folder fails with ENOENT');
+    // Node 20's recursive mkdirSync looped for ever there, at 100 % CPU. Node itself, not npx (as
+    // cli() runs), so that the timeout's kill reaches the process that would hang.
+    const train = (checkpoint: string) => new Promise((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'train', '--model', 'mlp', '--dataset', 'iris', '--checkpoint', checkpoint],
+        { cwd: root, timeout: 60_000, killSignal: 'SIGKILL' },
+        (error, stdout, stderr) => resolve({ code: error ? error.code : 0, signal: error?.signal ?? null, stdout, stderr }));
+    });
+    for (const folder of ['/proc/x', '/proc/x/y']) {
+      expect(await train(folder)).toEqual({ code: 2, signal: null, stdout: '', stderr: `error: --checkpoint ${folder}: cannot make the folder (ENOENT)\n` });
+    }
   });
 
   it('validates on a separate dataset (--val-dataset) instead of a split', async () => {
