@@ -8,6 +8,7 @@ import { Model } from '../../engine/model.ts';
 import { bufferCount, OptimizerConfigSchema, type OptimizerConfig } from '../../engine/optim.ts';
 import { ModelSpecSchema, type ModelSpec } from '../../engine/spec.ts';
 import { parseJson, parseOrThrow } from '../../engine/validate.ts';
+import { NormalizationSchema, type Normalization } from '../../engine/weights.ts';
 
 export interface Checkpoint {
   spec: ModelSpec;
@@ -16,6 +17,9 @@ export interface Checkpoint {
   seed: number;
   limit: number | null;
   trainRows: number; // of the prepared training set, to catch resuming on other data
+  // How the inputs were scaled, to catch resuming on other scaling: undefined in checkpoints written
+  // before it was kept (not checked then).
+  normalization?: Normalization;
   epoch: number; // completed epochs
   position: number; // samples of the current epoch done
   step: number;
@@ -41,6 +45,7 @@ const CheckpointSchema = v.object({
   seed: count,
   limit: v.nullable(count),
   trainRows: count,
+  normalization: v.optional(NormalizationSchema),
   epoch: count,
   position: count,
   step: count,

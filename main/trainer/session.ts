@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../../engine/errors.ts';
 import { claimFloats, createKernelMemory } from '../../engine/kernels-wasm.ts';
 import { confusionMatrix } from '../../engine/metrics.ts';
@@ -218,6 +219,11 @@ export class TrainingSession {
     }
     if (resumed && resumed.trainRows !== base.length) {
       throw new InputError(`${opts.resumeFrom}: the checkpoint trained on ${resumed.trainRows} rows, this training set has ${base.length}`);
+    }
+    if (resumed?.normalization !== undefined && !isDeepStrictEqual(resumed.normalization, opts.normalization)) {
+      const scaling = (n: Normalization) => (n ? `${n.kind} normalization` : 'no normalization');
+      const [was, is] = [scaling(resumed.normalization), scaling(opts.normalization)];
+      throw new InputError(`${opts.resumeFrom}: the checkpoint trained on inputs with ${was}, these have ${was === is ? `${is} from other data` : is}`);
     }
 
     const size = Model.create(spec).size;
@@ -593,6 +599,7 @@ export class TrainingSession {
       seed: this.config.seed,
       limit: this.config.limit,
       trainRows: this.base.length,
+      normalization: this.opts.normalization,
       epoch: this.epoch,
       position: this.position,
       step: this.stepCount,

@@ -20,7 +20,7 @@ export function blobs(rows: number, features: number, classes: number, seed: num
   };
 }
 
-export type Opts = Omit<SessionOptions, 'onEvent' | 'normalization' | 'validation'> & Partial<Pick<SessionOptions, 'validation'>>;
+export type Opts = Omit<SessionOptions, 'onEvent' | 'normalization' | 'validation'> & Partial<Pick<SessionOptions, 'validation' | 'normalization'>>;
 
 /** A session on the built worker that records its events. */
 export async function session(opts: Opts): Promise<{ s: TrainingSession; events: TrainerEvent[] }> {

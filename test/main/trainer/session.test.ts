@@ -291,6 +291,20 @@ describe('checkpoints', () => {
     await expect(edited({ optimizer: { kind: 'sgd', lr: 0.1 } })).rejects.toThrow(`${bad}: optimizerState.buffers: expected 0 moment vectors for sgd, got 2`);
     await expect(edited({ params: saved.optimizerState.buffers[0].slice(0, 100) })).rejects.toThrow(`${bad}: params: expected ${size} float32 values, got 18`);
     expect(saved.position).toBe(64); // what the edits above are measured against
+
+    // Inputs scaled otherwise than those it trained on.
+    const zscore = { kind: 'zscore' as const, mean: new Array(784).fill(0), std: new Array(784).fill(1) };
+    await expect(session({ train, config, resumeFrom: good, normalization: zscore }))
+      .rejects.toThrow(`${good}: the checkpoint trained on inputs with no normalization, these have zscore normalization`);
+    writeFileSync(bad, JSON.stringify({ ...saved, normalization: zscore }));
+    await expect(session({ train, config, resumeFrom: bad, normalization: { ...zscore, mean: new Array(784).fill(0.5) } }))
+      .rejects.toThrow(`${bad}: the checkpoint trained on inputs with zscore normalization, these have zscore normalization from other data`);
+    const same = await session({ train, config, resumeFrom: bad, normalization: zscore });
+    await same.s.close();
+    writeFileSync(bad, JSON.stringify({ ...saved, normalization: undefined })); // written before it was kept
+    const older = await session({ train, config, resumeFrom: bad, normalization: zscore });
+    await older.s.close();
+    expect(saved.normalization).toBe(null); // kept: the first session had none
   });
 
   it('leaves no part-written file behind when a checkpoint cannot be written', async () => {
