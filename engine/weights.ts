@@ -198,8 +198,15 @@ export function parseWeights(text: string, source: string): { spec: ModelSpec; p
   const missing = layout.tensors.filter((e) => !seen.has(e.name)).map((e) => e.name);
   if (missing.length) fail(`tensors: missing ${missing.map((n) => `"${n}"`).join(', ')}`);
 
-  if (file.labels && file.labels.length !== spec.classes) {
-    fail(`labels: expected ${spec.classes} class names (the model's classes), got ${file.labels.length}`);
+  if (file.labels) {
+    if (file.labels.length !== spec.classes) fail(`labels: expected ${spec.classes} class names (the model's classes), got ${file.labels.length}`);
+    // Two classes of one name would print the same prediction for both.
+    const first = new Map<string, number>();
+    file.labels.forEach((name, i) => {
+      const j = first.get(name);
+      if (j !== undefined) fail(`labels[${i}]: ${JSON.stringify(name)} again (labels[${j}]); each class needs a name of its own`);
+      first.set(name, i);
+    });
   }
   const norm = file.normalization;
   if (norm) {

@@ -126,6 +126,7 @@ describe('weights file', () => {
     ['an extra tensor', () => text((f) => { f.tensors.push({ name: 'hidden2.weight', shape: [1], data: [0] }); }), 'w.json: tensors[4] (hidden2.weight): no such tensor in this mlp model; it has hidden.weight, hidden.bias, output.weight, output.bias'],
     ['a duplicate tensor', () => text((f) => { f.tensors[3] = f.tensors[1]; }), 'w.json: tensors[3] (hidden.bias): duplicate tensor'],
     ['too few labels', () => text((f) => { f.labels = ['cat']; }), 'w.json: labels: expected 2 class names (the model\'s classes), got 1'],
+    ['a label given twice', () => text((f) => { f.labels = ['x', 'x']; }), 'w.json: labels[1]: "x" again (labels[0]); each class needs a name of its own'],
     ['a numeric label', () => text((f) => { f.labels = ['cat', 2]; }), 'w.json: labels[1]: expected a class name, got 2'],
     ['short normalization', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 0, 0], max: [1, 1] }; }), 'w.json: normalization.max: expected 3 values (the model\'s inputs), got 2'],
     ['a zero std', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [1, 0, 1] }; }), 'w.json: normalization.std[1]: expected a positive standard deviation, got 0'],
