@@ -70,6 +70,10 @@ export function integerIn(min: number, max: number) {
 /** A finite number (JSON has no NaN; a writer may still put "NaN", null or 1e999 there). */
 export const finiteNumber = v.pipe(v.number('expected a finite number'), v.finite('expected a finite number'));
 
+/** What a value is told that is a number but rounds to Infinity as a float32 (1e39, say): in a
+ *  Float32Array of features or parameters it would give non-finite results far from its cause. */
+export const WITHIN_FLOAT32 = 'a number within float32 range (|x| < 3.4e38)';
+
 /** JSON.parse that says where the text stops being JSON (line and column; Node 20's own message
  *  has no position): "w.json: invalid JSON at line 3, column 14: expected "," or "}", got "]"". */
 export function parseJson(text: string, source: string): unknown {

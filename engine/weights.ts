@@ -7,23 +7,22 @@ import { InputError } from './errors.ts';
 import { Model } from './model.ts';
 import { OptimizerConfigSchema } from './optim.ts';
 import { ModelSpecSchema, type ModelSpec } from './spec.ts';
-import { finiteNumber, integerIn, parseJson, parseOrThrow } from './validate.ts';
+import { finiteNumber, integerIn, parseJson, parseOrThrow, WITHIN_FLOAT32 } from './validate.ts';
 
 export const WEIGHTS_FORMAT = 'backprop-studio.weights';
 export const GRADIENT_FORMAT = 'backprop-studio.gradient';
 
-// Halfway between float32's largest value and 2^128: anything at or beyond rounds to Infinity.
-const FLOAT32_OVERFLOW = 2 ** 128 - 2 ** 103;
+// Parameters and normalised inputs are float32: a number that rounds to Infinity there is refused.
 const float32Value = v.pipe(
   finiteNumber,
-  v.check((x) => Math.abs(x) < FLOAT32_OVERFLOW, 'expected a number within float32 range (|x| < 3.4e38)'),
+  v.check((x) => Number.isFinite(Math.fround(x)), (issue) => `expected ${WITHIN_FLOAT32}, got ${issue.input}`),
 );
-const numbers = (what: string) => v.array(finiteNumber, `expected an array of ${what}`);
+const numbers = (what: string) => v.array(float32Value, `expected an array of ${what}`);
 
 const TensorSchema = v.object({
   name: v.string('expected a tensor name'),
   shape: v.array(integerIn(1, 2 ** 31), 'expected an array of dimensions'),
-  data: v.array(float32Value, 'expected an array of numbers'),
+  data: numbers('numbers'),
 });
 
 export const NormalizationSchema = v.nullable(
@@ -34,7 +33,7 @@ export const NormalizationSchema = v.nullable(
         kind: v.literal('zscore'),
         mean: numbers('means'),
         // (x - mean) / std: a zero std would turn inputs into Infinity or NaN.
-        std: v.array(v.pipe(finiteNumber, v.gtValue(0, 'expected a positive standard deviation')), 'expected an array of standard deviations'),
+        std: v.array(v.pipe(float32Value, v.gtValue(0, 'expected a positive standard deviation')), 'expected an array of standard deviations'),
       }),
       v.object({ kind: v.literal('minmax'), min: numbers('minimums'), max: numbers('maximums') }),
     ],

@@ -3,7 +3,8 @@
 // 110 MB file never exists as one string or as millions of cell strings at once.
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { classIndices, DatasetError, quote, sharedFloats, WITHIN_FLOAT32, type Dataset } from './dataset.ts';
+import { WITHIN_FLOAT32 } from '../../engine/validate.ts';
+import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
 
 export interface CsvOptions {
   /** The label column: a header name, or a 1-based column number (as error messages count). Default: the last. */

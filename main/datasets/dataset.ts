@@ -21,10 +21,6 @@ export interface Dataset {
 /** A problem with a dataset file: one line, "<file>: row 12, column 3: expected a number, got "abc"". */
 export class DatasetError extends InputError {}
 
-/** What a value is told that is a number but rounds to Infinity in the Float32Array of features
- *  (1e39, say): loaded, it would train to a non-finite loss far from its cause. */
-export const WITHIN_FLOAT32 = 'a number within float32 range (|x| < 3.4e38)';
-
 const MAX_CLASSES = 65536;
 
 export function featureSize(ds: Pick<Dataset, 'shape'>): number {

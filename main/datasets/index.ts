@@ -10,7 +10,7 @@ import { decodeImageFolder, isImageName } from './images.ts';
 import { parseJsonDataset } from './json.ts';
 
 export { BUILTINS, DatasetError, type Dataset, type DroppedFile };
-export { featureSize, numberedClasses, requireTwoClasses, WITHIN_FLOAT32 } from './dataset.ts';
+export { featureSize, numberedClasses, requireTwoClasses } from './dataset.ts';
 export { applyNormalization, matchClasses, prepareDataset, type Normalization, type Prepared } from './prepare.ts';
 export { decodeImage, isImageName } from './images.ts';
 export { preview, summarize } from './summary.ts';

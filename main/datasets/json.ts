@@ -1,7 +1,7 @@
 // The JSON batch format of weights-format.md ("Batches"): { "inputs": [[...], ...], "labels": [...] },
 // labels as class indices or class names.
-import { parseJson } from '../../engine/validate.ts';
-import { classIndices, DatasetError, quote, sharedFloats, WITHIN_FLOAT32, type Dataset } from './dataset.ts';
+import { parseJson, WITHIN_FLOAT32 } from '../../engine/validate.ts';
+import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
 import { imageShape } from './csv.ts';
 
 export function parseJsonDataset(bytes: Uint8Array, source: string, options: { image?: boolean } = {}): Dataset {

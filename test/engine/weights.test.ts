@@ -110,7 +110,7 @@ describe('weights file', () => {
     ['a "NaN" string', () => text((f) => { f.tensors[2].data[5] = 'NaN'; }), 'w.json: tensors[2] (output.weight): data[5]: expected a finite number, got "NaN"'],
     ['a null', () => text((f) => { f.tensors[0].data[11] = null; }), 'w.json: tensors[0] (hidden.weight): data[11]: expected a finite number, got null'],
     ['1e999', () => weightsToJson(tinyModel()).replace(/("output.bias".*?"data": \[)[^,]*/, '$11e999'), 'w.json: tensors[3] (output.bias): data[0]: expected a finite number, got Infinity'],
-    ['beyond float32', () => text((f) => { f.tensors[1].data[2] = -1e39; }), 'w.json: tensors[1] (hidden.bias): data[2]: expected a number within float32 range (|x| < 3.4e38)'],
+    ['beyond float32', () => text((f) => { f.tensors[1].data[2] = -1e39; }), 'w.json: tensors[1] (hidden.bias): data[2]: expected a number within float32 range (|x| < 3.4e38), got -1e+39'],
     ['a gradient file', () => text((f) => { f.format = 'backprop-studio.gradient'; }), 'w.json: format: expected "backprop-studio.weights", got "backprop-studio.gradient"'],
     ['version 2', () => text((f) => { f.version = 2; }), 'w.json: version: expected 1 (the only version this app reads), got 2'],
     ['no tensors', () => text((f) => { delete f.tensors; }), 'w.json: missing field "tensors"'],
@@ -130,6 +130,11 @@ describe('weights file', () => {
     ['a numeric label', () => text((f) => { f.labels = ['cat', 2]; }), 'w.json: labels[1]: expected a class name, got 2'],
     ['short normalization', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 0, 0], max: [1, 1] }; }), 'w.json: normalization.max: expected 3 values (the model\'s inputs), got 2'],
     ['a zero std', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [1, 0, 1] }; }), 'w.json: normalization.std[1]: expected a positive standard deviation, got 0'],
+    // Predict would run on ±Infinity inputs: the features are float32.
+    ['a mean beyond float32', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 1e39], std: [1, 1, 1] }; }), 'w.json: normalization.mean[2]: expected a number within float32 range (|x| < 3.4e38), got 1e+39'],
+    ['a std beyond float32', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [3.5e38, 1, 1] }; }), 'w.json: normalization.std[0]: expected a number within float32 range (|x| < 3.4e38), got 3.5e+38'],
+    ['a min beyond float32', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, -1e39, 0], max: [1, 1, 1] }; }), 'w.json: normalization.min[1]: expected a number within float32 range (|x| < 3.4e38), got -1e+39'],
+    ['a max beyond float32', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 0, 0], max: [1, 1, 4e38] }; }), 'w.json: normalization.max[2]: expected a number within float32 range (|x| < 3.4e38), got 4e+38'],
     ['min above max', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 2, 0], max: [1, 1, 1] }; }), 'w.json: normalization.max[1]: expected at least min[1] (2), got 1'],
     ['an unknown normalization', () => text((f) => { f.normalization = { kind: 'l2' }; }), 'w.json: normalization.kind: expected null or a normalization with "kind" "zscore" or "minmax", got "l2"'],
     ['a bad optimizer', () => text((f) => { f.training = { epochs: 1, seed: 1, optimizer: { kind: 'rmsprop', lr: 0.1 } }; }), 'w.json: training.optimizer.kind: expected one of "sgd", "momentum", "adam", got "rmsprop"'],
@@ -146,6 +151,13 @@ describe('weights file', () => {
     }), 'w.json');
     expect(read.normalization).toBeNull();
     expect(read.training?.optimizer).toEqual({ kind: 'sgd', lr: 0.1, momentum: 0.9 });
+  });
+
+  it('accepts a constant feature (max equal to min) and the largest float32', () => {
+    // applyNormalization divides a zero range by 1; a training set with a constant feature writes one.
+    const largest = 3.4028234663852886e38;
+    const normalization = { kind: 'minmax', min: [0, 5, -largest], max: [1, 5, largest] };
+    expect(parseWeights(text((f) => { f.normalization = normalization; }), 'w.json').normalization).toEqual(normalization);
   });
 });
 

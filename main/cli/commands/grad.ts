@@ -2,8 +2,8 @@
 // derivations against the engine's.
 import { Model } from '../../../engine/model.ts';
 import { InputError } from '../../../engine/errors.ts';
+import { WITHIN_FLOAT32 } from '../../../engine/validate.ts';
 import { gradientToJson, parseBatch, parseWeights } from '../../../engine/weights.ts';
-import { WITHIN_FLOAT32 } from '../../datasets/dataset.ts';
 import { noPositionals, readText, required, writeText } from '../args.ts';
 import type { Command } from '../index.ts';
 
