@@ -52,11 +52,23 @@ export function checkWritable(path: string, option: string): void {
 
 /** A folder to write into (`--checkpoint`), made with its parents if missing. */
 export function makeFolder(path: string, option: string): void {
+  let problem: string | null;
   try {
-    mkdirSync(path, { recursive: true });
+    makeMissing(path);
+    problem = statSync(path).isDirectory() ? null : 'a file of that name exists';
   } catch (e) {
-    throw new InputError(`${option} ${path}: cannot make the folder (${reason(e) === 'EEXIST' ? 'a file of that name exists' : reason(e)})`);
+    problem = reason(e);
   }
+  if (problem) throw new InputError(`${option} ${path}: cannot make the folder (${problem})`);
+}
+
+/** mkdir -p one level at a time: Node 20's mkdirSync(path, { recursive: true }) loops for ever
+ *  when mkdir under an existing folder fails with ENOENT, as it does in /proc. */
+function makeMissing(path: string): void {
+  if (statSync(path, { throwIfNoEntry: false })) return;
+  const parent = dirname(path);
+  if (parent !== path) makeMissing(parent);
+  mkdirSync(path);
 }
 
 /** `--model <preset | spec JSON | spec file>`, not yet validated (a command may fill fields in first,
