@@ -32,8 +32,12 @@ export const NormalizationSchema = v.nullable(
       v.object({
         kind: v.literal('zscore'),
         mean: numbers('means'),
-        // (x - mean) / std: a zero std would turn inputs into Infinity or NaN.
-        std: v.array(v.pipe(float32Value, v.gtValue(0, 'expected a positive standard deviation')), 'expected an array of standard deviations'),
+        // (x - mean) / std: a zero std would turn inputs into Infinity or NaN; so would one that is
+        // positive only in double (1e-300), the inputs being float32.
+        std: v.array(
+          v.pipe(float32Value, v.check((x) => Math.fround(x) > 0, (issue) => `expected a positive standard deviation, got ${issue.input}`)),
+          'expected an array of standard deviations',
+        ),
       }),
       v.object({ kind: v.literal('minmax'), min: numbers('minimums'), max: numbers('maximums') }),
     ],

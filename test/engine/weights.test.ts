@@ -130,6 +130,7 @@ describe('weights file', () => {
     ['a numeric label', () => text((f) => { f.labels = ['cat', 2]; }), 'w.json: labels[1]: expected a class name, got 2'],
     ['short normalization', () => text((f) => { f.normalization = { kind: 'minmax', min: [0, 0, 0], max: [1, 1] }; }), 'w.json: normalization.max: expected 3 values (the model\'s inputs), got 2'],
     ['a zero std', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [1, 0, 1] }; }), 'w.json: normalization.std[1]: expected a positive standard deviation, got 0'],
+    ['a std that is zero in float32', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [1, 1, 1e-300] }; }), 'w.json: normalization.std[2]: expected a positive standard deviation, got 1e-300'],
     // Predict would run on ±Infinity inputs: the features are float32.
     ['a mean beyond float32', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 1e39], std: [1, 1, 1] }; }), 'w.json: normalization.mean[2]: expected a number within float32 range (|x| < 3.4e38), got 1e+39'],
     ['a std beyond float32', () => text((f) => { f.normalization = { kind: 'zscore', mean: [0, 0, 0], std: [3.5e38, 1, 1] }; }), 'w.json: normalization.std[0]: expected a number within float32 range (|x| < 3.4e38), got 3.5e+38'],
