@@ -285,13 +285,13 @@ export class TrainingSession {
     if (this._state === 'paused') this.run();
   }
 
-  /** One step, then paused (from idle or paused). */
+  /** One step, then paused (from idle or paused); finished if it was the last. */
   step(): Promise<void> {
     if (this._state !== 'idle' && this._state !== 'paused') return Promise.resolve();
     this.setState('running');
     this.busy = this.guard(async () => {
-      const ok = await this.advance(true);
-      if (ok && this._state === 'running') this.rest(this.wanted === 'stop' ? 'stopped' : 'paused');
+      await this.advance(true);
+      if (this._state === 'running') this.settle();
     });
     return this.busy;
   }
@@ -373,9 +373,15 @@ export class TrainingSession {
       while (this.wanted === null && this.epoch < this.config.epochs) {
         if (!(await this.advance(false))) return;
       }
-      if (this.wanted !== null) this.rest(this.wanted === 'pause' ? 'paused' : 'stopped');
-      else this.rest('finished');
+      this.settle();
     });
+  }
+
+  /** Comes to rest after the steps: finished once every epoch is done (also when a pause or stop
+   *  came with the last step: there is nothing left to resume), else as asked. */
+  private settle(): void {
+    if (this.epoch >= this.config.epochs) this.rest('finished');
+    else this.rest(this.wanted === 'stop' ? 'stopped' : 'paused');
   }
 
   /** Runs `body`; anything unexpected fails the session with its message instead of escaping. */

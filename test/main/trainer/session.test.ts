@@ -198,6 +198,25 @@ describe('controls', () => {
     }
   });
 
+  it('finishes when the last step is done, even if a pause or a Step asked for it', async () => {
+    // A pause that arrived while the last round ran left a 'paused' session with nothing to train,
+    // whose next Step then stayed 'running' for ever (the studio's e2e test met it on a fast machine).
+    const one = { train: blobs(64, 784, 10, 8), config: { ...config, epochs: 1 } }; // one step in all
+    const paused = await session(one), stepped = await session(one);
+    try {
+      paused.s.start();
+      await paused.s.pause(); // asked at once: the round under way is the whole run
+      expect(paused.s.state).toBe('finished');
+      await stepped.s.step();
+      expect(stepped.s.state).toBe('finished');
+      await stepped.s.step(); // nothing left: no step, no change
+      expect(stepped.s.state).toBe('finished');
+      expect(statesOf(stepped.events)).toEqual(['running', 'finished']);
+    } finally {
+      await Promise.all([paused.s.close(), stepped.s.close()]);
+    }
+  });
+
   it('stops for good, keeping the weights of the last step', async () => {
     const { s } = await session({ train, config });
     try {
