@@ -15,7 +15,8 @@ test('LeNet-5: MNIST subset, pause and resume, confusion matrix, a drawn digit p
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
   await app.getByLabel('LeNet-5 (modern)').check();
   await expect(app.getByTestId('param-total')).toHaveText('61\u2009706'); // LeNet-5 with 10 classes
-  await setNumber(app, 'Train on the first rows only', 2000);
+  // Long enough (2 x 188 steps) that a fast machine is still training when Pause is clicked.
+  await setNumber(app, 'Train on the first rows only', 6000);
   await setNumber(app, 'Epochs', 2);
 
   // Responsiveness while training, from the browser's performance timeline: long tasks (> 50 ms on
