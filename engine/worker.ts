@@ -58,9 +58,9 @@ export interface WorkerData {
 }
 
 
-/** One step: its shards, of shards[i] rows each, cover [start, end) of the shuffled order in turn,
- *  shard i writing slot i. */
-export interface StepPlan { start: number; end: number; shards: number[] }
+/** One step: its `shards` shards of `shardRows` rows (the last may be shorter) cover [start, end) of
+ *  the shuffled order, shard i writing slot i. */
+export interface StepPlan { start: number; end: number; shards: number }
 
 /** A round's training task `index` of `tasks`: its part of consecutive steps from parameter
  *  version `version` and optimiser step `t` on, updating parameters [from, to) each step. Eval
@@ -68,7 +68,7 @@ export interface StepPlan { start: number; end: number; shards: number[] }
  *  prediction per position. */
 export type Task =
   | {
-      kind: 'steps'; version: number; tasks: number; index: number; steps: StepPlan[]; maxShards: number;
+      kind: 'steps'; version: number; tasks: number; index: number; steps: StepPlan[]; shardRows: number; maxShards: number;
       from: number; to: number; t: number; optimizer: OptimizerConfig;
     }
   | { kind: 'eval'; version: number; set: 'train' | 'validation'; start: number; end: number; chunkRows: number };
@@ -129,7 +129,7 @@ function train(task: Extract<Task, { kind: 'steps' }>): StepsResult {
   for (const [k, step] of task.steps.entries()) {
     const version = task.version + k;
     let mine = gradient(modelAt(version), task, step, k, tickets);
-    tickets += step.shards.length + task.tasks; // each task also drew one ticket past the last shard
+    tickets += step.shards + task.tasks; // each task also drew one ticket past the last shard
     arrive(task.tasks, ++barriers);
     mine |= update(task, step, version, task.t + k, k);
     flags[task.index] = mine;
@@ -172,7 +172,7 @@ function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version:
   const next = current ^ 1;
   const size = grad.length;
   const rows = step.end - step.start;
-  if (!meanOfSlots(gradSlots.subarray(from), step.shards.length, size, to - from, rows, grad.subarray(from, to))) return Flags.grad;
+  if (!meanOfSlots(gradSlots.subarray(from), step.shards, size, to - from, rows, grad.subarray(from, to))) return Flags.grad;
   const layers = (layerRanges ??= modelAt(version).parameterRanges());
   layers.forEach(({ start, end }, l) => {
     const [a, b] = [Math.max(start, from), Math.min(end, to)];
@@ -189,10 +189,9 @@ function update(task: Extract<Task, { kind: 'steps' }>, step: StepPlan, version:
  *  arrays. Flags.loss if a loss sum is not finite. */
 function gradient(m: Model, task: Extract<Task, { kind: 'steps' }>, step: StepPlan, k: number, first: number): number {
   let flags = 0;
-  for (let shard; (shard = Atomics.add(data.round, 3, 1) - first) < step.shards.length; ) {
-    let start = step.start;
-    for (let i = 0; i < shard; i++) start += step.shards[i];
-    const rows = step.shards[shard];
+  for (let shard; (shard = Atomics.add(data.round, 3, 1) - first) < step.shards; ) {
+    const start = step.start + shard * task.shardRows;
+    const rows = Math.min(task.shardRows, step.end - start);
     const slot = data.gradSlots.subarray(shard * m.size, (shard + 1) * m.size);
     const result = m.gradSum(gather(m.inputSize, start, rows), batchLabels, rows, slot);
     data.stepLoss[k * task.maxShards + shard] = result.lossSum;

@@ -21,7 +21,7 @@ import { createOptimizer, type OptimizerConfig } from '../engine/optim.ts';
 import { Rng } from '../engine/rng.ts';
 import { PRESETS, type ModelSpec } from '../engine/spec.ts';
 import { loadDataset, prepareDataset, type Dataset } from '../main/datasets/index.ts';
-import { cutStep, shardRows } from '../main/trainer/index.ts';
+import { shardRows } from '../main/trainer/index.ts';
 import { appTrainer } from './app-trainer.ts';
 
 const BATCH = 64;
@@ -69,23 +69,24 @@ function direct(spec: ModelSpec, train: Dataset, steps: number): Round {
   model.init(1);
   const optimizer = createOptimizer({ ...OPTIMIZER }, model.size);
   const n = model.inputSize;
-  const shards = cutStep(BATCH, shardRows(spec, BATCH));
-  const slots = floats('float32', shards.length * model.size), grad = floats('float32', model.size);
+  const rows = shardRows(spec, BATCH);
+  const shards = BATCH / rows;
+  const slots = floats('float32', shards * model.size), grad = floats('float32', model.size);
   const order = Int32Array.from({ length: steps * BATCH }, (_, i) => i);
   new Rng(1).shuffle(order);
-  const batch = floats('float32', BATCH * n), labels = new Int32Array(BATCH);
+  const batch = floats('float32', rows * n), labels = new Int32Array(rows);
   const predictions = new Int32Array(BATCH);
   return () => {
     for (let start = 0; start < steps * BATCH; start += BATCH) {
-      for (let k = 0, first = start; k < shards.length; first += shards[k++]) {
-        for (let r = 0; r < shards[k]; r++) {
-          const row = order[first + r];
+      for (let k = 0; k < shards; k++) {
+        for (let r = 0; r < rows; r++) {
+          const row = order[start + k * rows + r];
           batch.set(train.features.subarray(row * n, row * n + n), r * n);
           labels[r] = train.labels[row];
         }
-        model.gradSum(batch, labels, shards[k], slots.subarray(k * model.size, (k + 1) * model.size));
+        model.gradSum(batch, labels, rows, slots.subarray(k * model.size, (k + 1) * model.size));
       }
-      meanOfSlots(slots, shards.length, model.size, model.size, BATCH, grad);
+      meanOfSlots(slots, shards, model.size, model.size, BATCH, grad);
       optimizer.step(model.params, grad);
     }
     model.evaluate(train.features.subarray(0, BATCH * n), train.labels.subarray(0, BATCH), BATCH, predictions);

@@ -2,4 +2,4 @@
 // browser host and the command line.
 export { TrainingSession } from './session.ts';
 export type { EpochMetrics, SessionOptions, SessionState, StepMetrics, TrainConfig, TrainerEvent } from './session.ts';
-export { cutStep, shardRows } from './shards.ts';
+export { shardRows } from './shards.ts';

@@ -29,7 +29,7 @@ import type { SessionState } from '../api/contract.ts';
 import type { Dataset } from '../datasets/index.ts';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { ShardPool, WorkerFailure } from './pool.ts';
-import { cutStep, shardRows, split } from './shards.ts';
+import { shardRows, split } from './shards.ts';
 
 export interface TrainConfig {
   spec: ModelSpec;
@@ -246,7 +246,7 @@ export class TrainingSession {
     if (resumed) optimizer.setState(resumed.optimizerState);
 
     const rows = shardRows(spec, config.batchSize);
-    const maxShards = cutStep(config.batchSize, rows).length;
+    const maxShards = Math.ceil(config.batchSize / rows);
     const data: WorkerData = {
       spec,
       params,
@@ -457,13 +457,13 @@ export class TrainingSession {
     const plans: StepPlan[] = [];
     for (let start = this.position; plans.length < count && start < this.base.length; start += batchSize) {
       const end = Math.min(start + batchSize, this.base.length);
-      plans.push({ start, end, shards: cutStep(end - start, shardRows) });
+      plans.push({ start, end, shards: Math.ceil((end - start) / shardRows) });
     }
     const version = Atomics.load(this.data.version, 0);
     // Task i updates parameter slice i; the shards go to whichever task takes them first.
     const tasks = Array.from({ length: threads }, (_, i) => {
       const [from, to] = slices[i] ?? [size, size];
-      return { kind: 'steps' as const, version, tasks: threads, index: i, steps: plans, maxShards, from, to, t: this.t + 1, optimizer: { ...this.optimizer } };
+      return { kind: 'steps' as const, version, tasks: threads, index: i, steps: plans, shardRows, maxShards, from, to, t: this.t + 1, optimizer: { ...this.optimizer } };
     });
     let failed;
     try {
@@ -486,7 +486,7 @@ export class TrainingSession {
     const { stepLoss, stepCorrect, stepGradSquares } = this.data;
     const tasks = this.pool.threads, layers = this.layers.length;
     for (const [k, { start, end, shards }] of done.entries()) {
-      for (let s = 0; s < shards.length; s++) {
+      for (let s = 0; s < shards; s++) {
         this.epochLossSum += stepLoss[k * this.maxShards + s];
         this.epochCorrect += stepCorrect[k * this.maxShards + s];
       }

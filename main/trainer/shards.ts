@@ -32,25 +32,6 @@ export function shardRows(spec: ModelSpec, batchSize: number): number {
   return Math.max(1, Math.min(ideal, Math.ceil(batchSize / 2)), Math.ceil(batchSize / MAX_SHARDS));
 }
 
-// A thread that runs out of shards waits for the others' last ones, half a shard on average: when a
-// step has at least SPLIT_FROM shards, its last full one is cut in two halves, which halves that wait.
-// It costs one more slot to add in the update (a pass over the parameters) and a less efficient last
-// pair of shards: not worth it for two shards (the MLP at batch 64: 4-10 % slower), worth it for
-// eight (LeNet-5 at batch 64, 2 threads against 1: +0.07x on average over ten paired runs, eight of
-// them better; one thread about 1 % slower).
-const SPLIT_FROM = 4;
-
-/** The rows of each shard of a step of `rows` rows, in order: `perShard` each, the last shorter if
- *  they do not divide; see SPLIT_FROM. */
-export function cutStep(rows: number, perShard: number): number[] {
-  const shards = Array.from({ length: Math.ceil(rows / perShard) }, (_, i) => Math.min(perShard, rows - i * perShard));
-  if (shards.length >= SPLIT_FROM && shards.at(-1) === perShard && perShard >= 2) {
-    const half = perShard >> 1;
-    shards.splice(-1, 1, half, perShard - half);
-  }
-  return shards;
-}
-
 /** [first, end) index pairs splitting `count` consecutive units into at most `groups` runs whose
  *  lengths differ by at most one. */
 export function split(count: number, groups: number): [number, number][] {

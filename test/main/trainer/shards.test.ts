@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, type ModelSpec } from '../../../engine/spec.ts';
-import { cutStep, macsPerSample, shardRows, split } from '../../../main/trainer/shards.ts';
+import { macsPerSample, shardRows, split } from '../../../main/trainer/shards.ts';
 
 const iris: ModelSpec = { ...PRESETS.mlp, inputs: 4, classes: 3 };
 
@@ -18,20 +18,6 @@ describe('shards', () => {
     expect(shardRows(iris, 32)).toBe(16);
     expect(shardRows(PRESETS.lenet5, 1)).toBe(1);
     expect(shardRows(PRESETS.lenet5, 4096)).toBe(64); // at most 64 slots
-  });
-
-  it('cuts a step into its shards, the last full one in two halves when there are four or more', () => {
-    expect(cutStep(64, 8)).toEqual([8, 8, 8, 8, 8, 8, 8, 4, 4]); // LeNet-5 at batch 64
-    expect(cutStep(32, 8)).toEqual([8, 8, 8, 4, 4]);
-    expect(cutStep(24, 8)).toEqual([8, 8, 8]); // three: not worth another slot
-    expect(cutStep(64, 32)).toEqual([32, 32]); // the MLP at batch 64
-    expect(cutStep(36, 32)).toEqual([32, 4]);
-    expect(cutStep(60, 8)).toEqual([8, 8, 8, 8, 8, 8, 8, 4]); // the last is short already
-    expect(cutStep(4, 1)).toEqual([1, 1, 1, 1]); // a row cannot be halved
-    expect(cutStep(5, 2)).toEqual([2, 2, 1]);
-    for (const [rows, perShard] of [[64, 8], [100, 16], [37, 4], [1, 1]]) {
-      expect(cutStep(rows, perShard).reduce((a, b) => a + b, 0)).toBe(rows);
-    }
   });
 
   it('splits units (parameters, eval chunks) into runs of near-equal length, one per thread', () => {
