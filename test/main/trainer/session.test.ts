@@ -27,17 +27,18 @@ function tempDir(): string {
 }
 
 describe('the step', () => {
-  it('matches plain mini-batch SGD computed in this thread, including the short last batch', async () => {
-    const train = blobs(100, 784, 10, 1); // batches of 64 and 36 rows; shards 32, 32 | 32, 4
-    const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'sgd', lr: 0.5 }, batchSize: 64, epochs: 1, seed: 7, threads: 2 };
+  // Batches of 64 and 36 rows, shards 32, 32 | 32, 4; and of 256 and 44, shards 64, 64, 64, 64 | 44.
+  for (const [rows, batchSize] of [[100, 64], [300, 256]]) it(`matches plain mini-batch SGD computed in this thread, including the short last batch (batch ${batchSize})`, async () => {
+    const train = blobs(rows, 784, 10, 1);
+    const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'sgd', lr: 0.5 }, batchSize, epochs: 1, seed: 7, threads: 2 };
     const { params } = await trainToEnd({ train, config, wasmFile: null });
 
     const ref = Model.create(mlp784);
     ref.init(7);
     const init = ref.params.slice();
-    const order = Int32Array.from({ length: 100 }, (_, i) => i);
+    const order = Int32Array.from({ length: rows }, (_, i) => i);
     dataRng(7).shuffle(order);
-    for (const [start, end] of [[0, 64], [64, 100]]) {
+    for (const [start, end] of [[0, batchSize], [batchSize, rows]]) {
       const rows = end - start;
       const x = new Float32Array(rows * 784);
       const y = new Int32Array(rows);
