@@ -103,7 +103,9 @@ const models: Model[] = []; // [i] over params[i]
 const optimizers: Optimizer[] = []; // [i] over moments[i]
 const SPIN_MS = 1; // the longest spin at a barrier
 const MIN_SPIN_MS = 0.01;
+const PROBE_EVERY = 64; // barriers
 let spinMs = SPIN_MS;
+let barriersMet = 0;
 const Flags = { loss: 1, grad: 2, params: 4 }; // bits of `flags`
 let layerRanges: { start: number; end: number }[] | undefined; // Model.parameterRanges, for stepGradSquares
 let batch: Float32Array = new Float32Array(0); // rows gathered from the shuffled order
@@ -146,16 +148,18 @@ function train(task: Extract<Task, { kind: 'steps' }>): StepsResult {
  *  the tasks arrive close together, and a thread that sleeps wakes late on a virtual machine. But
  *  when other work leaves the tasks fewer cores than threads, a spinning thread only keeps the one
  *  it waits for off its core: so each spin that ends without the others halves the next one's
- *  length, and each that sees them arrive doubles it again (up to SPIN_MS).
+ *  length, and one that sees them arrive restores SPIN_MS. A short spin rarely sees them, so every
+ *  PROBE_EVERY-th barrier spins SPIN_MS anyway: once the other work is gone, the spin comes back
+ *  (doubling back from 10 us took long enough to halve the MLP's speed for whole rounds).
  *  Throws if the main thread gives the round up (another task failed), so that none waits for ever. */
 function arrive(tasks: number, count: number): void {
   const { round } = data;
   const target = tasks * count;
   if (Atomics.add(round, 0, 1) + 1 === target) Atomics.notify(round, 0);
   if (Atomics.load(round, 0) >= target) return;
-  const spinUntil = performance.now() + spinMs;
+  const spinUntil = performance.now() + (++barriersMet % PROBE_EVERY === 0 ? SPIN_MS : spinMs);
   while (Atomics.load(round, 0) < target && performance.now() < spinUntil);
-  spinMs = Atomics.load(round, 0) >= target ? Math.min(SPIN_MS, 2 * spinMs) : Math.max(MIN_SPIN_MS, spinMs / 2);
+  spinMs = Atomics.load(round, 0) >= target ? SPIN_MS : Math.max(MIN_SPIN_MS, spinMs / 2);
   for (let arrived; (arrived = Atomics.load(round, 0)) < target; ) {
     if (Atomics.load(round, 1) !== 0) throw new Error('step given up: another task of it failed');
     Atomics.wait(round, 0, arrived, 100);
