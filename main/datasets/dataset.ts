@@ -86,7 +86,8 @@ export function numberedClasses(count: number): string[] {
   return Array.from({ length: count }, (_, c) => String(c));
 }
 
-function isNumber(v: string | number): boolean {
+/** A number as a label: a class index (classIndices). */
+export function isNumber(v: string | number): boolean {
   return typeof v === 'number' ? Number.isFinite(v) : v.trim() !== '' && Number.isFinite(Number(v));
 }
 

@@ -7,7 +7,7 @@
 // tests alike, and gives the same pixels everywhere.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { classIndices, DatasetError, quote, sharedFloats, type Dataset } from './dataset.ts';
+import { classIndices, DatasetError, isNumber, quote, sharedFloats, type Dataset } from './dataset.ts';
 import { bytesOf, pathOf, type DroppedFile } from './files.ts';
 
 const MAX_PIXELS = 100e6; // larger images would take gigabytes to decode; no dataset needs them
@@ -30,19 +30,36 @@ export function decodeImageFolder(
     if (parts.length < 2) {
       throw new DatasetError(`${pathOf(file)}: an image outside any class folder; load a folder with one sub-folder of images per class`);
     }
-    return parts[parts.length - 2];
+    return parts.slice(0, -1).join('/');
   });
+  const names = folders.map((folder) => folder.slice(folder.lastIndexOf('/') + 1));
   if (new Set(folders).size === 1) {
-    throw new DatasetError(`${source}: all images are in one folder (${quote(folders[0])}); expected one sub-folder per class`);
+    throw new DatasetError(`${source}: all images are in one folder (${quote(names[0])}); expected one sub-folder per class`);
   }
+  checkOneFolderPerClass(folders, names, source);
   const pixels = size * size;
   const features = sharedFloats(sorted.length * pixels);
   sorted.forEach((file, i) => {
     decodeImage(bytesOf(file), pathOf(file), size, features.subarray(i * pixels, (i + 1) * pixels));
     onProgress?.(i + 1, sorted.length);
   });
-  const { labels, classNames } = classIndices(folders, source, (i) => pathOf(sorted[i]));
+  const { labels, classNames } = classIndices(names, source, (i) => pathOf(sorted[i]));
   return { name: source, features, labels, rows: sorted.length, shape: [1, size, size], classNames, kind: 'image' };
+}
+
+/** A class is one folder: two with the same name ("train/0" and "test/0", a dropped train/test pair)
+ *  or the same number ("1" and "01": numeric names are class indices) would silently merge. */
+function checkOneFolderPerClass(folders: string[], names: string[], source: string): void {
+  const numeric = names.every(isNumber);
+  const first = new Map<string, string>(); // class -> its first folder
+  folders.forEach((folder, i) => {
+    const key = numeric ? String(Number(names[i])) : names[i];
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, folder);
+    else if (seen !== folder) {
+      throw new DatasetError(`${source}: the folders ${quote(seen)} and ${quote(folder)} would both be class ${quote(key)}; a class must be one folder: load one set of class folders at a time, or rename one`);
+    }
+  });
 }
 
 /** One PNG or JPEG as size x size grayscale values 0..255, written into `out`: each image of a

@@ -106,4 +106,21 @@ describe('image folders', () => {
       'cats: all images are in one folder ("cats"); expected one sub-folder per class',
     );
   });
+
+  it('refuses two folders that would be one class, instead of merging them', async () => {
+    const image = png(4, 4, () => gray(9));
+    // A dropped train/test pair: train/0 and test/0 are both class "0".
+    await expectDatasetError(
+      loadDataset({ files: ['train/0', 'train/1', 'test/0'].map((f, i) => file(`${i}.png`, image, `digits/${f}/${i}.png`)) }),
+      'digits: the folders "digits/test/0" and "digits/train/0" would both be class "0"; a class must be one folder: load one set of class folders at a time, or rename one',
+    );
+    // Numeric names are class indices: 1 and 01 are both class 1.
+    await expectDatasetError(
+      loadDataset({ files: ['0', '1', '01'].map((f, i) => file(`${i}.png`, image, `d/${f}/${i}.png`)) }),
+      'd: the folders "d/01" and "d/1" would both be class "1"; a class must be one folder: load one set of class folders at a time, or rename one',
+    );
+    // Distinct classes in folders at different depths are fine.
+    const ds = await loadDataset({ files: ['a/x', 'y'].map((f, i) => file(`${i}.png`, image, `d/${f}/${i}.png`)) });
+    expect(ds.classNames).toEqual(['x', 'y']);
+  });
 });
