@@ -13,13 +13,27 @@ export const DATASET_USAGE = `  --label-column  CSV: the label column, by header
                   1,024 -> 32x32), as LeNet-5 takes`;
 
 /** `option` is the one `arg` came from (--dataset, --val-dataset, --input), for messages. */
-export function loadDatasetArg(arg: string, values: Record<string, string | boolean | undefined>, option = '--dataset'): Promise<Dataset> {
+export async function loadDatasetArg(arg: string, values: Record<string, string | boolean | undefined>, option = '--dataset'): Promise<Dataset> {
   const source = sourceFromArg(arg);
   // A missing path is as often a mistyped built-in (irs, MNIST): name them.
   if ('path' in source && !existsSync(arg)) {
     throw new InputError(`${option} ${arg}: neither a built-in dataset (${BUILTINS.map((b) => b.name).join(', ')}) nor an existing file or folder`);
   }
+  if ('builtin' in source) refuseFileOptions(source.builtin, values);
   return loadDataset(source, { labelColumn: values['label-column'] as string | undefined, image: values.image === true });
+}
+
+/** A built-in's labels and shape are fixed: --label-column, or --image on a table, would be silently
+ *  ignored for it. Unless another dataset given is a file (train's --val-dataset), which takes them. */
+function refuseFileOptions(name: string, values: Record<string, string | boolean | undefined>): void {
+  const args = [values.dataset, values['val-dataset'], values.input];
+  if (args.some((a) => typeof a === 'string' && !('builtin' in sourceFromArg(a)))) return;
+  if (values['label-column'] !== undefined) {
+    throw new InputError(`--label-column: ${name} is a built-in dataset with its own labels; the option names a CSV file's label column`);
+  }
+  if (values.image === true && BUILTINS.find((b) => b.name === name)?.kind !== 'image') {
+    throw new InputError(`--image: ${name} is a built-in table of features, not images`);
+  }
 }
 
 /** The spec with what the dataset decides filled in: a preset's inputs (MLP) and classes always,

@@ -2,7 +2,7 @@
 // one line for a bad file.
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cli, scratch } from './run.ts';
+import { badInput, cli, scratch } from './run.ts';
 
 const at = scratch('bps-inspect-');
 const inspect = (...args: string[]) => cli('inspect', ...args);
@@ -30,6 +30,13 @@ describe('cli inspect', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('refuses options a built-in would ignore: --label-column, and --image on a table', async () => {
+    expect(await badInput('inspect', '--dataset', 'iris', '--label-column', '1'))
+      .toBe("error: --label-column: iris is a built-in dataset with its own labels; the option names a CSV file's label column");
+    expect(await badInput('inspect', '--dataset', 'blobs', '--image')).toBe('error: --image: blobs is a built-in table of features, not images');
+    expect((await inspect('--dataset', 'mnist', '--image', '--rows', '0')).code).toBe(0); // images already
   });
 
   it('draws the first image of mnist in ASCII', async () => {
