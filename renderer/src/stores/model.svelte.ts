@@ -5,6 +5,7 @@ import type { ModelInfo } from '../../../main/api/contract.ts';
 import { messageOf } from '../lib/format.ts';
 import type { ConvActivation, HiddenActivation, ModelSpec } from '../../../engine/spec.ts';
 import { buildSpec, PAIRINGS, type Architecture, type ModelChoices } from '../lib/models.ts';
+import { dataset } from './dataset.svelte.ts';
 
 class ModelStore implements ModelChoices {
   architecture = $state<Architecture>('mlp');
@@ -16,9 +17,16 @@ class ModelStore implements ModelChoices {
   info = $state.raw<ModelInfo | null>(null); // tensors and parameter counts of the chosen spec
   error = $state<string | null>(null);
 
+  /** The architecture that trains: the chosen one, or the MLP while the data is not images LeNet-5
+   *  takes (the choice comes back with such images, instead of a Start that can only fail). */
+  get inUse(): Architecture {
+    return dataset.fitsLeNet ? this.architecture : 'mlp';
+  }
+
   /** The spec for a dataset of `inputs` features and `classes` classes. */
   spec(inputs: number, classes: number): ModelSpec {
-    return buildSpec(this, inputs, classes);
+    const { hidden, activation, convActivation, pooling, pairing } = this;
+    return buildSpec({ architecture: this.inUse, hidden, activation, convActivation, pooling, pairing }, inputs, classes);
   }
 
   /** Choosing an architecture brings its usual activation (the classic LeNet-5 used scaled tanh). */
