@@ -18,3 +18,24 @@ test('LeNet-5 chosen, then a table loaded: the MLP trains it, and LeNet-5 comes 
   await expect(app.getByLabel('LeNet-5 (modern)')).toBeChecked(); // the choice was kept
   expect(consoleErrors).toEqual([]);
 });
+
+for (const viewport of [{ width: 1400, height: 900 }, { width: 1024, height: 700 }]) {
+  test(`${viewport.width}x${viewport.height}: Start is in view at first start and the first control Tab reaches; Pause stays in view while scrolling`, async ({ app }) => {
+    await app.setViewportSize(viewport);
+    await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+    const inView = async (name: string) => {
+      const box = (await app.getByRole('button', { name, exact: true }).boundingBox())!;
+      return box.y >= 0 && box.y + box.height <= viewport.height && box.x + box.width <= viewport.width;
+    };
+    expect(await inView('Start')).toBe(true);
+    await app.keyboard.press('Tab');
+    await expect(app.getByRole('button', { name: 'Start', exact: true })).toBeFocused();
+    // the status beside the buttons: where training shows, and where Start's errors go
+    const status = (await app.getByTestId('status-bar').boundingBox())!;
+    expect(status.y + status.height).toBeLessThanOrEqual(viewport.height);
+    await app.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => app.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    expect(await inView('Pause')).toBe(true);
+    expect(await inView('Stop')).toBe(true);
+  });
+}
