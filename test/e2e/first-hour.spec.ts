@@ -1,7 +1,7 @@
 // What a student or a teacher meets in the first hour: the controls in view, settings that follow
 // the data without undoing the user's own choices, errors where the user looks.
 import { test, expect } from './fixtures.ts';
-import { trainingState } from './ui.ts';
+import { setNumber, trainingState, trainToEnd } from './ui.ts';
 
 test('LeNet-5 chosen, then a table loaded: the MLP trains it, and LeNet-5 comes back with images', async ({ app, consoleErrors }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
@@ -39,3 +39,21 @@ for (const viewport of [{ width: 1400, height: 900 }, { width: 1024, height: 700
     expect(await inView('Stop')).toBe(true);
   });
 }
+
+test('epochs follow the dataset (1,000 steps on a small one) until the user sets them, and Iris learns with one click on Start', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  const epochs = app.getByLabel('Epochs', { exact: true });
+  await expect(epochs).toHaveValue('4'); // 8,000 training rows in batches of 32: 250 steps an epoch
+  await app.getByRole('button', { name: 'iris', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('iris: 150 rows');
+  await expect(epochs).toHaveValue('250'); // 120 rows: 4 steps an epoch
+  await trainToEnd(app);
+  const [valAccuracy] = await app.getByTestId('epoch-table').locator('tbody tr').first().locator('td').nth(4).allTextContents();
+  expect(parseFloat(valAccuracy)).toBeGreaterThan(90); // 3 epochs (12 steps) left it at 57 %
+  // the user's own choice is kept from one dataset to the next
+  await setNumber(app, 'Epochs', 7);
+  await app.getByRole('button', { name: 'spiral', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('spiral: ');
+  await expect(epochs).toHaveValue('7');
+  expect(consoleErrors).toEqual([]);
+});

@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import type { EventPayload, ModelInfo, PreparedInfo } from '../../../main/api/contract.ts';
 import { Columns } from '../lib/series.ts';
 import { messageOf } from '../lib/format.ts';
+import { defaultEpochs, trainingRows } from '../lib/epochs.ts';
 import { dataset } from './dataset.svelte.ts';
 import { model } from './model.svelte.ts';
 
@@ -19,7 +20,8 @@ class TrainingStore {
   optimizer = $state<OptimizerKind>('momentum');
   lr = $state(DEFAULT_LR.momentum);
   batchSize = $state(32);
-  epochs = $state(3);
+  /** Epochs the user chose; until then, enough for the dataset to learn (lib/epochs.ts). */
+  chosenEpochs = $state<number | null>(null);
   threads = $state(Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2))); // the services run on this machine
   seed = $state(1);
 
@@ -46,6 +48,16 @@ class TrainingStore {
   /** Names of the model's outputs: its own labels (e.g. an imported file's), else the dataset's. */
   get classNames(): string[] {
     return this.current?.labels.length ? this.current.labels : (dataset.summary?.classNames ?? []);
+  }
+
+  get epochs(): number {
+    const s = dataset.summary;
+    const rows = s ? trainingRows(s.rows, dataset.valSplit, !!s.validation, dataset.limit) : 0;
+    return this.chosenEpochs ?? defaultEpochs(rows, this.batchSize);
+  }
+
+  set epochs(n: number) {
+    this.chosenEpochs = n;
   }
 
   get active(): boolean {
