@@ -16,6 +16,9 @@ test('a bad CSV shows its specific error and keeps the previous dataset', async 
   await dropFiles(app, [{ name: 'words.csv', text: 'a,b,label\n1,2,x\n3,abc,x\n5,6,y\n' }]);
   await expect(error).toHaveText('words.csv: row 3, column 2 ("b"): expected a number, got "abc"');
   await expect(summary).toContainText('mnist: 10 000 rows');
+  await error.getByRole('button', { name: 'Dismiss' }).click(); // read, put away
+  await expect(error).toHaveCount(0);
+  await expect(summary).toContainText('mnist: 10 000 rows');
 
   // a good file then replaces the dataset and clears the error
   await dropFiles(app, [{ name: 'good.csv', text: 'a,b,label\n1,2,x\n3,4,y\n5,6,y\n7,8,x\n' }]);

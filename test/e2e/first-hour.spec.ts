@@ -57,3 +57,21 @@ test('epochs follow the dataset (1,000 steps on a small one) until the user sets
   await expect(epochs).toHaveValue('7');
   expect(consoleErrors).toEqual([]);
 });
+
+test("1024x700: Start's refusal shows as an error in view beside the buttons, and can be dismissed", async ({ app, consoleErrors }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await app.getByRole('button', { name: 'circle', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('circle: ');
+  await app.getByRole('radio', { name: 'separate file' }).check(); // and no file dropped
+  await app.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight)); // where the dataset panel's radio is
+  await app.getByRole('button', { name: 'Start', exact: true }).click();
+  const message = app.getByTestId('training-message');
+  await expect(message).toHaveText('Validation: drop a validation file in the dataset panel, or choose "split off"');
+  await expect(message).toHaveRole('alert');
+  const box = (await message.boundingBox())!;
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(700);
+  await message.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(message).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});
