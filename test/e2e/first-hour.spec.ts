@@ -75,3 +75,14 @@ test("1024x700: Start's refusal shows as an error in view beside the buttons, an
   await expect(message).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
+
+test('1024x700: each chart legend is one line, and the blank charts say what will appear', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  const curves = app.getByTestId('curves');
+  await expect(curves).toContainText('Start training: its loss and accuracy are drawn here');
+  for (const legend of await curves.locator('.u-legend').all()) {
+    const items = await legend.locator('.u-series').evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().top));
+    expect(new Set(items.map(Math.round)).size).toBe(1); // side by side
+    expect((await legend.boundingBox())!.height).toBeLessThan(30); // no label wrapped
+  }
+});
