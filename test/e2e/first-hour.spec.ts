@@ -86,3 +86,12 @@ test('1024x700: each chart legend is one line, and the blank charts say what wil
     expect((await legend.boundingBox())!.height).toBeLessThan(30); // no label wrapped
   }
 });
+
+test('Reset before any Start: fresh weights from the seed, no error, and the model can be asked at once', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(app.getByRole('heading', { name: 'Draw a digit' })).toBeVisible();
+  await expect(app.getByTestId('training-message')).toHaveCount(0);
+  await expect(app.getByRole('button', { name: 'Export weights…' })).toBeEnabled();
+  expect(consoleErrors).toEqual([]);
+});

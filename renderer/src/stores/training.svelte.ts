@@ -171,10 +171,11 @@ class TrainingStore {
     });
   stop = () => this.run(() => api.stop());
 
-  /** Same seed, same initial weights: the run can be repeated exactly. */
+  /** Same seed, same initial weights: the run can be repeated exactly. Preparing afresh ends the
+   *  session and draws the weights from the seed, also before any Start (the services' reset needs
+   *  prepared data first). */
   reset = () =>
     this.run(async () => {
-      await api.reset();
       await this.prepare(false);
       this.clearCharts();
       this.message = null;
