@@ -95,3 +95,20 @@ test('Reset before any Start: fresh weights from the seed, no error, and the mod
   await expect(app.getByRole('button', { name: 'Export weights…' })).toBeEnabled();
   expect(consoleErrors).toEqual([]);
 });
+
+test("1024x700: LeNet-5's kernels and feature maps fit the panel (none cut off behind a scrollbar)", async ({ app, consoleErrors }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await app.getByLabel('LeNet-5 (modern)').check();
+  await app.getByRole('button', { name: 'Reset', exact: true }).click(); // fresh weights: the views show them
+  const live = app.getByRole('region', { name: 'Live views' });
+  await expect(live.getByRole('img', { name: /^c3: 16 images/ })).toBeVisible();
+  const panel = (await live.boundingBox())!;
+  const images = live.locator('.lenet canvas');
+  expect(await images.count()).toBeGreaterThanOrEqual(6); // c1 and c3 kernels, input, c1, s2, c3, s4 maps
+  for (const canvas of await images.all()) {
+    const box = (await canvas.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(panel.x + panel.width);
+  }
+  expect(consoleErrors).toEqual([]);
+});

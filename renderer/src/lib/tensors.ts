@@ -29,7 +29,7 @@ export function extent(values: ArrayLike<number>): { min: number; max: number } 
 }
 
 /** The largest whole zoom (at most `most`) at which a width x height image fits the box; at least 1
- *  (a wider image scrolls). */
+ *  (a wider image is shrunk to its panel's width by PixelImage). */
 export function fitZoom(width: number, height: number, box = { width: 640, height: 400 }, most = 4): number {
   return Math.max(1, Math.min(most, Math.floor(box.width / width), Math.floor(box.height / height)));
 }
