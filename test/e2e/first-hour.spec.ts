@@ -112,3 +112,18 @@ test("1024x700: LeNet-5's kernels and feature maps fit the panel (none cut off b
   }
   expect(consoleErrors).toEqual([]);
 });
+
+test('a number field the app cannot take shows the value in use again, not the refused text', async ({ app }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  const expectRefused = async (label: string, typed: string, shown: string) => {
+    const field = app.getByLabel(label, { exact: true });
+    await field.fill(typed);
+    await field.press('Tab');
+    await expect(field).toHaveValue(shown);
+  };
+  await expectRefused('Learning rate', '0', '0.05'); // SGD with momentum's default
+  await expectRefused('Learning rate', '-1', '0.05');
+  await expectRefused('Hidden layer 1 width', '0', '128');
+  await expect(app.getByTestId('param-total')).toHaveText('101\u2009770'); // still 128 wide
+  await expectRefused('Train on the first rows only', '-5', ''); // all rows
+});
