@@ -149,3 +149,12 @@ test('what is disabled says why: no weights to export yet; during training, the 
   await expect(app.getByTestId('training-locked')).toHaveCount(0);
   await expect(app.getByRole('button', { name: 'iris', exact: true })).toHaveAccessibleDescription(/Fisher|flower|iris/i);
 });
+
+test('each training setting says what it does', async ({ app }) => {
+  const training = app.getByRole('region', { name: 'Training' });
+  await expect(training.getByLabel('Seed')).toHaveAccessibleDescription(/same seed repeats a run exactly/);
+  await expect(training.getByLabel('Epochs')).toHaveAccessibleDescription(/1,000 steps on a small dataset/);
+  for (const label of ['Optimiser', 'Learning rate', 'Batch size', 'Threads']) {
+    await expect(training.getByLabel(label)).toHaveAccessibleDescription(/\w{3,}/);
+  }
+});
