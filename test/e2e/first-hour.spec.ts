@@ -50,6 +50,8 @@ test('epochs follow the dataset (1,000 steps on a small one) until the user sets
   await trainToEnd(app);
   const [valAccuracy] = await app.getByTestId('epoch-table').locator('tbody tr').first().locator('td').nth(4).allTextContents();
   expect(parseFloat(valAccuracy)).toBeGreaterThan(90); // 3 epochs (12 steps) left it at 57 %
+  // the status line's figures are the training batches', and say so (the table has validation's)
+  await expect(app.getByTestId('status-train')).toHaveText(/^train loss 0\.\d+, accuracy \d+\.\d %$/);
   // the user's own choice is kept from one dataset to the next
   await setNumber(app, 'Epochs', 7);
   await app.getByRole('button', { name: 'spiral', exact: true }).click();
