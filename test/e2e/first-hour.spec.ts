@@ -160,3 +160,10 @@ test('each training setting says what it does', async ({ app }) => {
     await expect(training.getByLabel(label)).toHaveAccessibleDescription(/\w{3,}/);
   }
 });
+
+test("a table's validation sample says its numbers are normalised, as the model sees them", async ({ app }) => {
+  await app.getByRole('button', { name: 'iris', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('iris: 150 rows');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(app.getByTestId('sample-features')).toHaveText(/^As the model sees it \(z-scored\): -?\d/);
+});
