@@ -167,3 +167,14 @@ test("a table's validation sample says its numbers are normalised, as the model 
   await app.getByRole('button', { name: 'Reset', exact: true }).click();
   await expect(app.getByTestId('sample-features')).toHaveText(/^As the model sees it \(z-scored\): -?\d/);
 });
+
+test('a page reload shows the model the services hold, so that Start does not replace its weights with a default MLP', async ({ app }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await app.getByLabel('LeNet-5 (classic, 1998)').check();
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(app.getByRole('img', { name: /^c1\.weight: 6 images/ })).toBeVisible();
+  await app.reload();
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await expect(app.getByLabel('LeNet-5 (classic, 1998)')).toBeChecked();
+  await expect(app.getByLabel('Activation')).toHaveValue('scaled-tanh');
+});
