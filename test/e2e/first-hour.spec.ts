@@ -178,3 +178,12 @@ test('a page reload shows the model the services hold, so that Start does not re
   await expect(app.getByLabel('LeNet-5 (classic, 1998)')).toBeChecked();
   await expect(app.getByLabel('Activation')).toHaveValue('scaled-tanh');
 });
+
+test('export then import: the message counts the parameters with thousands separators', async ({ app }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  const [download] = await Promise.all([app.waitForEvent('download'), app.getByRole('button', { name: 'Export weights…' }).click()]);
+  await expect(app.getByTestId('weights-message')).toHaveText(`Downloaded ${download.suggestedFilename()}.`);
+  await app.getByLabel('Weights file').setInputFiles((await download.path())!);
+  await expect(app.getByTestId('weights-message')).toContainText(': 101\u2009770 parameters.'); // 784-128-10
+});
