@@ -187,3 +187,14 @@ test('export then import: the message counts the parameters with thousands separ
   await app.getByLabel('Weights file').setInputFiles((await download.path())!);
   await expect(app.getByTestId('weights-message')).toContainText(': 101\u2009770 parameters.'); // 784-128-10
 });
+
+test("the gradient check's error can be dismissed too", async ({ app }) => {
+  await app.getByRole('button', { name: 'circle', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('circle: ');
+  await app.getByRole('radio', { name: 'separate file' }).check(); // and no file dropped
+  await app.getByRole('button', { name: 'Run gradient check' }).click();
+  const error = app.getByTestId('gradcheck-error');
+  await expect(error).toHaveText('Validation: drop a validation file in the dataset panel, or choose "split off"');
+  await error.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(error).toHaveCount(0);
+});
