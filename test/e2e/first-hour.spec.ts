@@ -1,7 +1,7 @@
 // What a student or a teacher meets in the first hour: the controls in view, settings that follow
 // the data without undoing the user's own choices, errors where the user looks.
 import { test, expect } from './fixtures.ts';
-import { setNumber, trainingState, trainToEnd } from './ui.ts';
+import { dropFiles, pointsCsv, setNumber, trainingState, trainToEnd } from './ui.ts';
 
 test('LeNet-5 chosen, then a table loaded: the MLP trains it, and LeNet-5 comes back with images', async ({ app, consoleErrors }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
@@ -145,10 +145,15 @@ test('what is disabled says why: no weights to export yet; during training, the 
   await expect(app.getByRole('button', { name: 'iris', exact: true })).toHaveAccessibleDescription('Stop training to load another dataset');
   await expect(app.getByRole('button', { name: 'Import weights…' })).toHaveAccessibleDescription('Stop training to import weights');
   await expect(app.getByTestId('training-locked')).toBeVisible();
+  // a file dropped now is not taken, and the zone says why instead of ignoring it without a word
+  await dropFiles(app, [{ name: 'points.csv', text: pointsCsv(40) }]);
+  await expect(app.getByTestId('drop-zone')).toContainText('Stop training to load another dataset.');
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
   await expect(app.getByLabel('Learning rate', { exact: true })).toBeEnabled();
   await app.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(trainingState(app)).toHaveText('stopped');
   await expect(app.getByTestId('training-locked')).toHaveCount(0);
+  await expect(app.getByTestId('drop-zone')).toContainText('Drop a CSV');
   await expect(app.getByRole('button', { name: 'iris', exact: true })).toHaveAccessibleDescription(/Fisher|flower|iris/i);
 });
 
