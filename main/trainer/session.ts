@@ -228,8 +228,19 @@ export class TrainingSession {
 
     const size = Model.create(spec).size;
     const kernels = loadKernels(opts.wasmFile === undefined ? DEFAULT_WASM : opts.wasmFile);
-    // The vectors the workers update: on the kernels' memory, where they are operands in place.
-    const vector = (n: number) => (kernels ? claimFloats(kernels.memory, n) : shared(Float32Array, n));
+    const rows = shardRows(spec, config.batchSize);
+    const maxShards = Math.ceil(config.batchSize / rows);
+    // The vectors the workers update: on the kernels' memory, where they are operands in place. A
+    // big model at a big batch can need more than that memory's 4 GiB (one gradient per shard).
+    const vector = (n: number) => {
+      try {
+        return kernels ? claimFloats(kernels.memory, n) : shared(Float32Array, n);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        const gb = (4 * size * (3 + 2 * bufferCount(config.optimizer.kind) + maxShards)) / 1e9;
+        throw new InputError(`model: ${size.toLocaleString('en-US')} parameters at batch ${config.batchSize} need ${gb.toFixed(1)} GB of memory to train (two copies of the parameters and of the optimiser's moments, the mean gradient and ${maxShards} shards' gradients), more than the trainer has; use a smaller batch or narrower layers`);
+      }
+    };
     // Version 0 starts in copy 0.
     const params: WorkerData['params'] = [vector(size), vector(size)];
     const model = Model.create(spec, { params: params[0] });
@@ -245,8 +256,6 @@ export class TrainingSession {
     const optimizer = createOptimizer({ ...config.optimizer }, size, momentCopies[0]);
     if (resumed) optimizer.setState(resumed.optimizerState);
 
-    const rows = shardRows(spec, config.batchSize);
-    const maxShards = Math.ceil(config.batchSize / rows);
     const data: WorkerData = {
       spec,
       params,

@@ -253,6 +253,17 @@ describe('controls', () => {
   });
 });
 
+describe('memory', () => {
+  it('refuses a model and batch whose vectors do not fit, saying how much they need', async () => {
+    // 47 million parameters at batch 4,096: 64 shards' gradients alone are 12 GB.
+    const huge: ModelSpec = { type: 'mlp', inputs: 784, hidden: [60_000], classes: 2, activation: 'relu', output: 'softmax', loss: 'cross-entropy' };
+    const config: TrainConfig = { spec: huge, optimizer: { kind: 'adam', lr: 0.001 }, batchSize: 4096, epochs: 1, seed: 1, threads: 1 };
+    const attempt = session({ train: blobs(8, 784, 2, 1), config });
+    await expect(attempt).rejects.toThrow(InputError);
+    await expect(attempt).rejects.toThrow(/^model: 47,220,002 parameters at batch 4096 need 13\.4 GB of memory to train \(.* 64 shards' gradients\), more than the trainer has; use a smaller batch or narrower layers$/);
+  });
+});
+
 describe('checkpoints', () => {
   const train = blobs(200, 784, 10, 10);
   const config: TrainConfig = { spec: mlp784, optimizer: { kind: 'adam', lr: 0.003 }, batchSize: 64, epochs: 3, seed: 11, threads: 2 };
