@@ -91,6 +91,7 @@ test('1024x700: each chart legend is one line, and the blank charts say what wil
 
 test('Reset before any Start: fresh weights from the seed, no error, and the model can be asked at once', async ({ app, consoleErrors }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await expect(app.getByRole('region', { name: 'Inference' })).toContainText('Start training, Reset (fresh weights from the seed) or import weights');
   await app.getByRole('button', { name: 'Reset', exact: true }).click();
   await expect(app.getByRole('heading', { name: 'Draw a digit' })).toBeVisible();
   await expect(app.getByTestId('training-message')).toHaveCount(0);
