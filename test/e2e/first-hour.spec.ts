@@ -204,3 +204,9 @@ test("the gradient check's error can be dismissed too", async ({ app }) => {
   await error.getByRole('button', { name: 'Dismiss' }).click();
   await expect(error).toHaveCount(0);
 });
+
+test("a screen reader hears the training state change, not the figures' ten updates a second", async ({ app }) => {
+  await expect(app.getByTestId('status-bar')).toHaveRole('group');
+  await expect(app.getByTestId('status-bar')).toHaveAccessibleName('Training status');
+  await expect(app.getByTestId('training-state')).toHaveRole('status');
+});
