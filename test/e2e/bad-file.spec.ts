@@ -26,3 +26,17 @@ test('a bad CSV shows its specific error and keeps the previous dataset', async 
   await expect(error).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
+
+test('a CSV whose labels are not in the last column: its error opens the CSV options, where naming the column loads it', async ({ app, consoleErrors }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  const file = { name: 'first.csv', text: 'species,a,b\nsetosa,1,2\nversicolor,3,4\nsetosa,5,6\n' };
+  await dropFiles(app, [file]);
+  await expect(app.getByTestId('dataset-error')).toHaveText('first.csv: row 2, column 1 ("species"): expected a number, got "setosa"');
+  const labelColumn = app.getByLabel(/^Label column/);
+  await expect(labelColumn).toBeVisible(); // the options opened by themselves
+  await labelColumn.fill('species');
+  await dropFiles(app, [file]);
+  await expect(app.getByTestId('dataset-summary')).toContainText('first.csv: 3 rows, 2 features, 2 classes');
+  await expect(app.getByTestId('dataset-error')).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});
