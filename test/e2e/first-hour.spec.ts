@@ -210,3 +210,15 @@ test("a screen reader hears the training state change, not the figures' ten upda
   await expect(app.getByTestId('status-bar')).toHaveAccessibleName('Training status');
   await expect(app.getByTestId('training-state')).toHaveRole('status');
 });
+
+test('1024x700: the training bar keeps its height when training starts, so the page below does not jump', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await app.getByRole('button', { name: 'xor', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('xor: ');
+  const height = async () => (await app.getByTestId('status-bar').boundingBox())!.height;
+  const idle = await height();
+  await setNumber(app, 'Epochs', 3);
+  await trainToEnd(app);
+  await expect(app.getByTestId('step')).not.toHaveText('0');
+  expect(await height()).toBeCloseTo(idle, 0);
+});
