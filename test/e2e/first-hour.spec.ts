@@ -20,7 +20,7 @@ test('LeNet-5 chosen, then a table loaded: the MLP trains it, and LeNet-5 comes 
 });
 
 for (const viewport of [{ width: 1400, height: 900 }, { width: 1024, height: 700 }]) {
-  test(`${viewport.width}x${viewport.height}: Start is in view at first start and the first control Tab reaches; Pause stays in view while scrolling`, async ({ app }) => {
+  test(`${viewport.width}x${viewport.height}: Start is in view at first start and the first control Tab reaches; Pause and the learning rate stay in view while scrolling`, async ({ app }) => {
     await app.setViewportSize(viewport);
     await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
     const inView = async (name: string) => {
@@ -37,6 +37,10 @@ for (const viewport of [{ width: 1400, height: 900 }, { width: 1024, height: 700
     await expect.poll(() => app.evaluate(() => window.scrollY)).toBeGreaterThan(0);
     expect(await inView('Pause')).toBe(true);
     expect(await inView('Stop')).toBe(true);
+    // and the learning rate, the setting that changes while training, beside them
+    const lr = (await app.getByLabel('Learning rate', { exact: true }).boundingBox())!;
+    expect(lr.y).toBeGreaterThanOrEqual(0);
+    expect(lr.y + lr.height).toBeLessThanOrEqual(viewport.height);
   });
 }
 
@@ -162,9 +166,10 @@ test('each training setting says what it does', async ({ app }) => {
   const training = app.getByRole('region', { name: 'Training' });
   await expect(training.getByLabel('Seed')).toHaveAccessibleDescription(/same seed repeats a run exactly/);
   await expect(training.getByLabel('Epochs')).toHaveAccessibleDescription(/1,000 steps on a small dataset/);
-  for (const label of ['Optimiser', 'Learning rate', 'Batch size', 'Threads']) {
+  for (const label of ['Optimiser', 'Batch size', 'Threads']) {
     await expect(training.getByLabel(label)).toHaveAccessibleDescription(/\w{3,}/);
   }
+  await expect(app.getByLabel('Learning rate', { exact: true })).toHaveAccessibleDescription(/can change while training/);
 });
 
 test("a table's validation sample says its numbers are normalised, as the model sees them", async ({ app }) => {
