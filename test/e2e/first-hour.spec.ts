@@ -227,3 +227,12 @@ test('1024x700: the training bar keeps its height when training starts, so the p
   await expect(app.getByTestId('step')).not.toHaveText('0');
   expect(await height()).toBeCloseTo(idle, 0);
 });
+
+test("Inference: 'Validation samples' stands apart from the typed row's probabilities above it", async ({ app }) => {
+  await app.getByRole('button', { name: 'iris', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('iris: 150 rows');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  const list = (await app.getByTestId('typed-row').getByRole('list', { name: 'Class probabilities' }).boundingBox())!;
+  const heading = (await app.getByRole('heading', { name: 'Validation samples' }).boundingBox())!;
+  expect(heading.y - (list.y + list.height)).toBeGreaterThanOrEqual(12);
+});
