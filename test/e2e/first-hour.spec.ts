@@ -236,3 +236,30 @@ test("Inference: 'Validation samples' stands apart from the typed row's probabil
   const heading = (await app.getByRole('heading', { name: 'Validation samples' }).boundingBox())!;
   expect(heading.y - (list.y + list.height)).toBeGreaterThanOrEqual(12);
 });
+
+test("the decision boundary is drawn by a model made for the dataset, not by the previous dataset's (another class count)", async ({ app }) => {
+  await app.getByRole('button', { name: 'blobs', exact: true }).click(); // 3 classes
+  await expect(app.getByTestId('dataset-summary')).toContainText('blobs: ');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(app.getByTestId('decision-boundary')).toBeVisible();
+  await app.getByRole('button', { name: 'circle', exact: true }).click(); // 2 classes: blobs' weights do not fit
+  await expect(app.getByTestId('dataset-summary')).toContainText('circle: ');
+  await expect(app.getByTestId('decision-boundary')).toHaveCount(0);
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(app.getByTestId('decision-boundary')).toBeVisible();
+});
+
+test("weights of another dataset's shape: Inference says so instead of failing on every row", async ({ app, consoleErrors }) => {
+  await app.getByRole('button', { name: 'blobs', exact: true }).click(); // 2 features
+  await expect(app.getByTestId('dataset-summary')).toContainText('blobs: ');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(app.getByTestId('typed-row')).toBeVisible();
+  await app.getByRole('button', { name: 'iris', exact: true }).click(); // 4 features
+  await expect(app.getByTestId('dataset-summary')).toContainText('iris: ');
+  const inference = app.getByRole('region', { name: 'Inference' });
+  await expect(inference.getByTestId('weights-elsewhere')).toHaveText('The weights held take 2 inputs, and iris has 4: Start or Reset makes weights for it, or import a file made for it.');
+  await expect(inference.getByRole('alert')).toHaveCount(0);
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(inference.getByTestId('typed-row').getByLabel('x4')).toHaveValue('0.2') // Iris's first flower;
+  expect(consoleErrors).toEqual([]);
+});
