@@ -4,7 +4,7 @@
 // ReLU's delta1 is dL/dh where o1 > 0 and 0 elsewhere; it follows the chosen sample and the weights.
 // Then LeNet-5's pass lists c1 ... output with images of its maps, kernels and heatmaps.
 import { test, expect } from './fixtures.ts';
-import { dropFiles, pointsCsv, screenshot, setNumber, trainToEnd } from './ui.ts';
+import { dropFiles, pointsCsv, probabilities, screenshot, setNumber, trainToEnd } from './ui.ts';
 import type { Locator } from '@playwright/test';
 
 test.use({ viewport: { width: 1400, height: 900 } });
@@ -121,5 +121,31 @@ test('LeNet-5: c1 ... output, maps and kernels as images, big matrices as heatma
   // C5's 120 maps of 1x1 are a vector, not 120 one-pixel images
   await expect(view.locator('[data-quantity="forward:c5"] .value')).toHaveCount(12);
   await screenshot(view, 'backprop-lenet');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('after each Step the sample view, the typed row and the backprop view agree: all show the stepped weights', async ({ app, consoleErrors }) => {
+  await app.getByRole('button', { name: 'iris', exact: true }).click();
+  await expect(app.getByTestId('dataset-summary')).toContainText('iris: 150 rows');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  const sampleView = app.locator('.sample');
+  const before = await probabilities(sampleView);
+  const typedBefore = await probabilities(app.getByTestId('typed-row'));
+  await app.getByText('Backprop, one sample').click();
+  const view = app.locator('details.backprop');
+  const step = app.getByRole('button', { name: 'Step', exact: true });
+  for (let i = 1; i <= 3; i++) {
+    await step.click();
+    await expect(app.getByTestId('step')).toHaveText(String(i));
+  }
+  // the backprop view's y is the sample's probabilities: the sample view shows the same, in percent
+  // (to the 0.1 % it shows; y has 4 significant digits)
+  const agree = async () => {
+    const y = await shown(view, 'y'), percent = (await probabilities(sampleView)).map(parseFloat);
+    return y.length === 3 && y.every((p, i) => Math.abs(p * 100 - percent[i]) <= 0.06);
+  };
+  await expect.poll(agree).toBe(true);
+  expect(await probabilities(sampleView)).not.toEqual(before);
+  await expect.poll(() => probabilities(app.getByTestId('typed-row'))).not.toEqual(typedBefore);
   expect(consoleErrors).toEqual([]);
 });

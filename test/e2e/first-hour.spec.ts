@@ -1,7 +1,7 @@
 // What a student or a teacher meets in the first hour: the controls in view, settings that follow
 // the data without undoing the user's own choices, errors where the user looks.
 import { test, expect } from './fixtures.ts';
-import { dropFiles, pointsCsv, setNumber, trainingState, trainToEnd } from './ui.ts';
+import { dropFiles, pointsCsv, probabilities, setNumber, trainingState, trainToEnd } from './ui.ts';
 
 test('LeNet-5 chosen, then a table loaded: the MLP trains it, and LeNet-5 comes back with images', async ({ app, consoleErrors }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
@@ -262,4 +262,22 @@ test("weights of another dataset's shape: Inference says so instead of failing o
   await app.getByRole('button', { name: 'Reset', exact: true }).click();
   await expect(inference.getByTestId('typed-row').getByLabel('x4')).toHaveValue('0.2') // Iris's first flower;
   expect(consoleErrors).toEqual([]);
+});
+
+test("a drawn digit's answer follows the weights: a Step changes it without redrawing", async ({ app }) => {
+  await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  const pad = app.getByTestId('draw-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await app.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await app.mouse.down();
+  await app.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.85, { steps: 12 });
+  await app.mouse.up();
+  const draw = app.locator('.draw');
+  await expect(draw.getByTestId('prediction')).toBeVisible();
+  const before = await probabilities(draw);
+  await app.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(app.getByTestId('step')).toHaveText('1');
+  await expect.poll(() => probabilities(draw)).not.toEqual(before);
 });

@@ -69,6 +69,15 @@ class TrainingStore {
     this.lr = DEFAULT_LR[kind];
   }
 
+  /** For an effect whose view asks the services about the current weights: it runs again at each
+   *  epoch's end, on new weights, on a change of state, and after each step while not running (a
+   *  Step, which a teacher follows sample by sample). Running steps are left out: such views would
+   *  otherwise ask ten times a second. */
+  trackWeights(): void {
+    void [this.lastEpoch, this.weightsVersion, this.state];
+    if (this.state !== 'running') void this.last;
+  }
+
   onMetrics(m: StepMetrics): void {
     this.last = m;
     const names = m.gradNorms.map((g) => g.name);
