@@ -408,10 +408,10 @@ export class TrainingSession {
 
   /** Comes to rest with the latest metrics sent (throttling may have held them back); a pause or
    *  stop checkpoints (the last epoch's end already has). */
-  private rest(state: 'paused' | 'stopped' | 'finished'): void {
+  private rest(state: 'paused' | 'stopped' | 'finished', message?: string): void {
     if (this.emittedStep !== this.stepCount) this.emitMetrics();
     if (state !== 'finished') this.saveCheckpoint();
-    this.setState(state);
+    this.setState(state, message);
   }
 
   /** A round of steps (one step if `single`), and the epoch's end if it reached it. False if the
@@ -436,8 +436,7 @@ export class TrainingSession {
       return false;
     }
     if (outcome !== null) {
-      this.saveCheckpoint();
-      this.setState('paused', outcome);
+      this.rest('paused', outcome);
       return false;
     }
     const now = performance.now();

@@ -138,4 +138,23 @@ describe('a non-finite loss or update', () => {
       }
     });
   }
+
+  it('sends the metrics of the steps a run did before the pause', async () => {
+    // One row of 1e30s: the gradient of the step that meets it overflows float32 and pauses the run,
+    // late in a round whose steps the throttle had not reported yet.
+    const poisoned = blobs(640, 784, 10, 12);
+    poisoned.features.fill(1e30, 450 * 784, 451 * 784);
+    const { s, events } = await session({ train: poisoned, config: { ...config, spec, optimizer: { kind: 'sgd', lr: 0.01 } } });
+    try {
+      s.start();
+      expect(await s.settled()).toBe('paused');
+      const paused = events.find((e) => e.type === 'state' && e.message) as { message: string };
+      const step = Number(/^non-finite \w+ at step (\d+) /.exec(paused.message)![1]);
+      expect(step).toBe(7); // the first round has one step: this is late in a later one
+      const metrics = events.filter((e) => e.type === 'metrics').map((e) => (e as { metrics: { step: number } }).metrics.step);
+      expect(metrics.at(-1)).toBe(step - 1);
+    } finally {
+      await s.close();
+    }
+  });
 });
