@@ -31,6 +31,7 @@ import {
   summarize, type Dataset, type Prepared,
 } from './datasets/index.ts';
 import { TrainingSession, type SessionState, type TrainerEvent } from './trainer/index.ts';
+import { SentLog } from './sent-log.ts';
 
 /** What only a host can do. The browser host has neither: its renderer uses drop, pickers and downloads. */
 export interface HostHooks {
@@ -117,6 +118,9 @@ export class Services {
   private prepared: PreparedState | null = null;
   private weights: Weights | null = null;
   private session: TrainingSession | null = null;
+  /** The session's metrics as sent, for getStatus. Cleared when the renderer clears its curves: a
+   *  session starts, the data change, fresh weights are made. */
+  private readonly sent = new SentLog();
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly handlers: Handlers;
 
@@ -180,6 +184,7 @@ export class Services {
   /** Replaces the data (what was prepared from the old goes with it) and tells the renderer(s). */
   private async setData(dataset: Dataset, summary: DatasetSummary, validation: Dataset | null): Promise<DatasetSummary> {
     await this.endSession();
+    this.sent.clear();
     this.dataset = dataset;
     this.datasetSummary = summary;
     this.validation = validation;
@@ -253,9 +258,13 @@ export class Services {
 
   private onTrainerEvent = (e: TrainerEvent): void => {
     const { emit } = this.options;
-    if (e.type === 'metrics') emit('metrics', e.metrics);
-    else if (e.type === 'epoch') emit('epoch', e.metrics);
-    else if (e.type === 'state') emit('state', e.message === undefined ? { state: e.state } : { state: e.state, message: e.message });
+    if (e.type === 'metrics') {
+      this.sent.metrics(e.metrics);
+      emit('metrics', e.metrics);
+    } else if (e.type === 'epoch') {
+      this.sent.epoch(e.metrics);
+      emit('epoch', e.metrics);
+    } else if (e.type === 'state') emit('state', e.message === undefined ? { state: e.state } : { state: e.state, message: e.message });
     else emit('error', { message: e.message });
   };
 
@@ -286,7 +295,9 @@ export class Services {
   private makeHandlers(): Handlers {
     const { emit, hooks = {} } = this.options;
     return {
-      getStatus: async () => ({ state: this.state, dataset: this.summary(), prepared: this.preparedInfo(), model: this.currentModelInfo() }),
+      getStatus: async () => ({
+        state: this.state, dataset: this.summary(), prepared: this.preparedInfo(), model: this.currentModelInfo(), sent: this.sent.entries,
+      }),
 
       listBuiltins: async () => BUILTINS.map((b) => ({ ...b })),
 
@@ -337,6 +348,7 @@ export class Services {
         this.prepared = { data, spec, seed, normalize };
         const keep = keepWeights && this.weights && sameSpec(this.weights.spec, spec);
         this.weights = keep ? { ...this.weights!, normalization: data.normalization } : this.freshWeights(this.prepared);
+        if (!keep) this.sent.clear(); // the curves were the previous weights'
         emit('model', this.currentModelInfo()!);
         return this.preparedInfo()!;
       },
@@ -348,6 +360,7 @@ export class Services {
         const p = this.requirePrepared('start');
         if (this.state === 'running' || this.state === 'paused') throw new InputError(`start: training is ${this.state}; pause, stop or reset it first`);
         await this.endSession();
+        this.sent.clear();
         const w = this.currentWeights('start');
         if (!sameSpec(w.spec, p.spec)) throw new InputError('start: the current weights are for another model than the prepared data; prepare again');
         this.session = await TrainingSession.create({
@@ -372,6 +385,7 @@ export class Services {
         const p = this.requirePrepared('reset');
         await this.endSession();
         this.weights = this.freshWeights(p);
+        this.sent.clear();
         emit('model', this.currentModelInfo()!);
       },
 

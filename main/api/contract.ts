@@ -94,6 +94,11 @@ const EpochMetricsSchema = v.object({
   confusion: v.array(v.array(v.number())), // [true class][predicted class], on the validation split (else training)
   perClassAccuracy: v.array(v.number()),
 });
+/** What the current session has sent, for a renderer that loads while or after it runs (a reload)
+ *  to replay: each metrics event with the epoch events that followed it, thinned by the services
+ *  (main/sent-log.ts says how far). */
+export const SentMetricsSchema = v.array(v.object({ metrics: StepMetricsSchema, epochs: v.array(EpochMetricsSchema) }));
+export type SentMetrics = v.InferOutput<typeof SentMetricsSchema>;
 
 /** Training menu items and shortcuts (Electron): the renderer runs them like its own buttons, since
  *  Start needs its settings. (File menu items are done by the main process and arrive as events.) */
@@ -120,6 +125,7 @@ export interface Status {
   dataset: DatasetSummary | null;
   prepared: PreparedInfo | null;
   model: ModelInfo | null;
+  sent: SentMetrics; // the current session's metrics so far; empty before any
 }
 export interface TensorData { name: string; shape: number[]; data: ArrayBuffer /* Float32, row-major */ }
 export interface Prediction { rows: number; classes: number; probabilities: ArrayBuffer /* Float32, rows x classes */ }
