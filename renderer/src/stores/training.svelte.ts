@@ -1,7 +1,7 @@
 // The training session as the renderer sees it: the configuration, the state, and every metric
 // the trainer streams, kept in append-only columns the charts read.
 import { api } from '../api.ts';
-import type { EventPayload, ModelInfo, PreparedInfo } from '../../../main/api/contract.ts';
+import type { EventPayload, ModelInfo, PreparedInfo, SentMetrics } from '../../../main/api/contract.ts';
 import { Columns } from '../lib/series.ts';
 import { messageOf } from '../lib/format.ts';
 import { defaultEpochs, trainingRows } from '../lib/epochs.ts';
@@ -105,9 +105,20 @@ class TrainingStore {
     this.version++;
   }
 
+  /** What the session sent before this page loaded (getStatus), through the same steps as live
+   *  events; replaces any live ones that came first, since it holds them too. */
+  replay(sent: SentMetrics): void {
+    this.clearCharts();
+    for (const { metrics, epochs } of sent) {
+      this.onMetrics(metrics);
+      for (const e of epochs) this.onEpoch(e);
+    }
+  }
+
   onModel(info: ModelInfo): void {
     this.current = info;
     this.weightsVersion++;
+    if (info.source === 'init') this.clearCharts(); // fresh weights: the curves were the previous ones'
   }
 
   onState(state: SessionState, message?: string): void {
@@ -185,8 +196,7 @@ class TrainingStore {
    *  prepared data first). */
   reset = () =>
     this.run(async () => {
-      await this.prepare(false);
-      this.clearCharts();
+      await this.prepare(false); // its 'model' event clears the curves
       this.message = null;
     });
 
