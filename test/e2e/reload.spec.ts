@@ -51,6 +51,10 @@ test('after a run, a reload shows the same status, curves, epoch table, gradient
   const before = await shown(app);
   expect(before.status).toMatch(/epoch 5 \/ 5\s+step 20 \(4\/epoch\)/); // 120 training rows in batches of 32
   expect(before.curvePoints).toBe('20');
+  // the table's losses read evenly: 4 significant digits each, trailing zeros kept
+  const losses = await app.getByTestId('epoch-table').locator('tbody td:nth-child(2), tbody td:nth-child(3)').allInnerTexts();
+  expect(losses).toHaveLength(10);
+  for (const text of losses) expect(text).toMatch(/^(0\.0*[1-9]\d{3}|[1-9]\.\d{3}|[1-9]\.\d{3}e-\d+)$/);
 
   await reload(app, 'iris');
   await expect(trainingState(app)).toHaveText('finished');
