@@ -31,7 +31,7 @@ test('MLP: the shown delta2 is y - t, the loss -ln y[label], dW2 = delta2 h^T; i
   await setNumber(app, 'Epochs', 1);
   await trainToEnd(app);
 
-  await setNumber(app, 'Validation sample', 5);
+  await setNumber(app, 'Validation sample to classify', 5);
   await app.getByText('Backprop, one sample').click();
   const view = app.locator('details.backprop');
   await expect(view.getByTestId('backprop-summary')).toContainText('Validation sample 5 of 60');
@@ -65,7 +65,7 @@ test('MLP: the shown delta2 is y - t, the loss -ln y[label], dW2 = delta2 h^T; i
   await screenshot(view, 'backprop-sample');
 
   // another sample: the view follows it
-  await setNumber(app, 'Validation sample', 7);
+  await setNumber(app, 'Validation sample to classify', 7);
   await expect(view.getByTestId('backprop-summary')).toContainText('Validation sample 7 of 60');
   // new weights: the view shows the new pass
   const before = await view.locator('[data-quantity="forward:output"] .value').allTextContents();
@@ -88,10 +88,10 @@ test('LeNet-5: c1 ... output, maps and kernels as images, big matrices as heatma
   await trainToEnd(app);
 
   // the feature maps' sample picker (Live views) chooses the sample for every view of one sample
-  const picker = app.getByRole('region', { name: 'Live views' }).getByLabel('Validation sample');
+  const picker = app.getByRole('region', { name: 'Live views' }).getByLabel('Validation sample for the feature maps');
   await picker.fill('3');
   await picker.press('Tab');
-  await expect(app.getByRole('region', { name: 'Inference' }).getByLabel('Validation sample', { exact: true })).toHaveValue('3');
+  await expect(app.getByRole('region', { name: 'Inference' }).getByLabel('Validation sample to classify')).toHaveValue('3');
   await app.getByText('Backprop, one sample').click();
   const view = app.locator('details.backprop');
   await expect(view.getByTestId('backprop-summary')).toContainText('Validation sample 3 of 2000');

@@ -32,7 +32,7 @@ test('validation on a separate CSV: its rows validate, all training rows train',
   expect(counts).toHaveLength(4);
   expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(60);
   await expect(app.getByTestId('epoch-table').locator('tbody td').nth(4)).toHaveText(/%$/); // a validation accuracy
-  await expect(app.getByLabel('Validation sample')).toHaveAttribute('max', '59');
+  await expect(app.getByLabel('Validation sample to classify')).toHaveAttribute('max', '59');
 
   await screenshot(app.locator('section', { has: app.getByRole('heading', { name: 'Dataset' }) }), 'validation-file');
 
