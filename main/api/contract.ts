@@ -125,7 +125,7 @@ export interface Status {
   dataset: DatasetSummary | null;
   prepared: PreparedInfo | null;
   model: ModelInfo | null;
-  sent: SentMetrics; // the current session's metrics so far; empty before any
+  sent: SentMetrics; // the last session's metrics, cleared when the renderer clears its curves
 }
 export interface TensorData { name: string; shape: number[]; data: ArrayBuffer /* Float32, row-major */ }
 export interface Prediction { rows: number; classes: number; probabilities: ArrayBuffer /* Float32, rows x classes */ }
