@@ -8,6 +8,7 @@ import type { OptimizerConfig } from '../../../engine/optim.ts';
 import { MAX_THREADS } from '../../api/contract.ts';
 import { prepareDataset, requireTwoClasses } from '../../datasets/index.ts';
 import { readCheckpoint, type Checkpoint } from '../../trainer/checkpoint.ts';
+import { defaultEpochs } from '../../trainer/epochs.ts';
 import { TrainingSession, type EpochMetrics, type StepMetrics } from '../../trainer/index.ts';
 import { checkWritable, makeFolder, noPositionals, parseSeed, readModelArg, required, writeText } from '../args.ts';
 import { completeSpec, DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg } from '../dataset-arg.ts';
@@ -87,7 +88,7 @@ ${DATASET_USAGE}
       throw new InputError(`--limit ${limit}: more than the ${train.rows} training samples${valSplit > 0 ? ` left by the validation split of ${valSplit}` : ''}`);
     }
     const rows = Math.min(limit ?? train.rows, train.rows);
-    const epochs = integer(values.epochs, '--epochs') ?? Math.max(DEFAULTS.epochs, Math.ceil(DEFAULTS.minSteps / Math.ceil(rows / batchSize)));
+    const epochs = integer(values.epochs, '--epochs') ?? defaultEpochs(rows, batchSize, DEFAULTS.epochs, DEFAULTS.minSteps);
     if (resumed && resumed.epoch >= epochs) {
       throw new InputError(`--resume ${resumeFrom}: the checkpoint has done ${resumed.epoch} epochs already; give --epochs above ${resumed.epoch} to train on`);
     }

@@ -4,7 +4,8 @@ import { api } from '../api.ts';
 import type { EventPayload, ModelInfo, PreparedInfo, SentMetrics } from '../../../main/api/contract.ts';
 import { Columns } from '../lib/series.ts';
 import { messageOf } from '../lib/format.ts';
-import { defaultEpochs, trainingRows } from '../lib/epochs.ts';
+import { defaultEpochs } from '../../../main/trainer/epochs.ts';
+import { trainingRows } from '../lib/epochs.ts';
 import { dataset } from './dataset.svelte.ts';
 import { model } from './model.svelte.ts';
 
@@ -14,6 +15,7 @@ type EpochMetrics = EventPayload<'epoch'>;
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
 
 /** Learning rates that work out of the box with each optimiser. */
+const LEAST_EPOCHS = 3; // MNIST's built-in: 4 epochs by default (the CLI's least is 5)
 const DEFAULT_LR: Record<OptimizerKind, number> = { sgd: 0.1, momentum: 0.05, adam: 0.001 };
 
 class TrainingStore {
@@ -53,7 +55,7 @@ class TrainingStore {
   get epochs(): number {
     const s = dataset.summary;
     const rows = s ? trainingRows(s.rows, dataset.valSplit, !!s.validation, dataset.limit) : 0;
-    return this.chosenEpochs ?? defaultEpochs(rows, this.batchSize);
+    return this.chosenEpochs ?? defaultEpochs(rows, this.batchSize, LEAST_EPOCHS);
   }
 
   set epochs(n: number) {
