@@ -1,7 +1,7 @@
 // What a student or a teacher meets in the first hour: the controls in view, settings that follow
 // the data without undoing the user's own choices, errors where the user looks.
 import { test, expect } from './fixtures.ts';
-import { dropFiles, pointsCsv, probabilities, setNumber, trainingState, trainToEnd } from './ui.ts';
+import { drawOne, dropFiles, pointsCsv, probabilities, setNumber, trainingState, trainToEnd } from './ui.ts';
 
 test('LeNet-5 chosen, then a table loaded: the MLP trains it, and LeNet-5 comes back with images', async ({ app, consoleErrors }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
@@ -267,13 +267,7 @@ test("weights of another dataset's shape: Inference says so instead of failing o
 test("a drawn digit's answer follows the weights: a Step changes it without redrawing", async ({ app }) => {
   await expect(app.getByTestId('dataset-summary')).toContainText('mnist: 10 000 rows');
   await app.getByRole('button', { name: 'Reset', exact: true }).click();
-  const pad = app.getByTestId('draw-pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await app.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await app.mouse.down();
-  await app.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.85, { steps: 12 });
-  await app.mouse.up();
+  await drawOne(app);
   const draw = app.locator('.draw');
   await expect(draw.getByTestId('prediction')).toBeVisible();
   const before = await probabilities(draw);

@@ -2,7 +2,7 @@
 // confusion matrix, draw a digit and get a prediction. It also measures how responsive the page
 // stays while training (the browser's performance timeline) and prints it.
 import { test, expect } from './fixtures.ts';
-import { screenshot, setNumber, trainingState } from './ui.ts';
+import { drawOne, screenshot, setNumber, trainingState } from './ui.ts';
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -92,13 +92,7 @@ test('LeNet-5: MNIST subset, pause and resume, confusion matrix, a drawn digit p
   await expect(app.getByRole('img', { name: /^c1\.weight: 6 images/ })).toBeVisible(); // learned filters shown
 
   // draw a "1" on the pad: a prediction appears
-  const pad = app.getByTestId('draw-pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await app.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await app.mouse.down();
-  await app.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.85, { steps: 12 });
-  await app.mouse.up();
+  await drawOne(app);
   const prediction = app.locator('.draw').getByTestId('prediction');
   await expect(prediction).toContainText(/Prediction: \d/);
   console.log(`drawn stroke: ${await prediction.textContent()}`);

@@ -39,6 +39,17 @@ export async function screenshot(target: Page | Locator, name: string): Promise<
   await target.screenshot({ path: `${SCREENSHOTS}/${name}.png`, animations: 'disabled' });
 }
 
+/** Draws a "1" on the digit pad, top to bottom, as a mouse would. */
+export async function drawOne(page: Page): Promise<void> {
+  const pad = page.getByTestId('draw-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.85, { steps: 12 });
+  await page.mouse.up();
+}
+
 /** The shown probabilities, e.g. ["0.3 %", "99.7 %"], in class order. */
 export async function probabilities(scope: Locator): Promise<string[]> {
   return scope.getByRole('list', { name: 'Class probabilities' }).locator('.value').allTextContents();
