@@ -4,7 +4,7 @@
 // naming the file, the place and the problem.
 import * as v from 'valibot';
 import { InputError } from './errors.ts';
-import { Model } from './model.ts';
+import { C3_CONNECTIONS, Model } from './model.ts';
 import { OptimizerConfigSchema } from './optim.ts';
 import { ModelSpecSchema, type ModelSpec } from './spec.ts';
 import { finiteNumber, integerIn, parseJson, parseOrThrow, WITHIN_FLOAT32 } from './validate.ts';
@@ -200,6 +200,18 @@ export function parseWeights(text: string, source: string): { spec: ModelSpec; p
   });
   const missing = layout.tensors.filter((e) => !seen.has(e.name)).map((e) => e.name);
   if (missing.length) fail(`tensors: missing ${missing.map((n) => `"${n}"`).join(', ')}`);
+
+  // The contract promises zeros where classic C3 has no link: a reader elsewhere convolves with the
+  // whole tensor, while this engine ignores those kernels, so a non-zero would predict differently.
+  if (spec.type === 'lenet5' && spec.variant === 'classic') {
+    const i = file.tensors.findIndex((t) => t.name === 'c3.weight');
+    const { data } = file.tensors[i];
+    const [d, c] = [(k: number) => Math.floor(k / 150), (k: number) => Math.floor(k / 25) % 6]; // [16][6][5][5]
+    const k = data.findIndex((w, k) => w !== 0 && !C3_CONNECTIONS[d(k)].includes(c(k)));
+    if (k >= 0) {
+      fail(`tensors[${i}] (c3.weight): data[${k}]: expected 0, got ${data[k]}: in the classic variant, C3 map ${d(k)} has no link from S2 map ${c(k)} (the 1998 connection table)`);
+    }
+  }
 
   if (file.labels) {
     if (file.labels.length !== spec.classes) fail(`labels: expected ${spec.classes} class names (the model's classes), got ${file.labels.length}`);

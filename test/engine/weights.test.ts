@@ -69,6 +69,24 @@ describe('weights file', () => {
     expect(bits(read.params)).toEqual(bits(model.params as Float32Array));
   });
 
+  // weights-format.md: classic "c3.weight keeps the full [16,6,5,5] shape with zeros where the 1998
+  // connection table has no link". A reader elsewhere convolves with the full tensor: a non-zero
+  // there, which this engine would ignore, would give it other predictions than ours.
+  it('refuses a classic c3.weight that is not zero where the connection table has no link', () => {
+    const model = Model.create(PRESETS['lenet5-classic']);
+    model.init(2);
+    const file = JSON.parse(weightsToJson(model));
+    const c3 = file.tensors.findIndex((t: { name: string }) => t.name === 'c3.weight');
+    // C3 map 0 reads S2 maps 0, 1, 2: its kernel for map 3 starts at (0 * 6 + 3) * 25 = 75.
+    expect(file.tensors[c3].data.slice(75, 100)).toEqual(new Array(25).fill(0));
+    file.tensors[c3].data[75 + 7] = 0.25;
+    expect(errorOf(() => parseWeights(JSON.stringify(file), 'w.json'))).toBe(
+      `w.json: tensors[${c3}] (c3.weight): data[82]: expected 0, got 0.25: in the classic variant, C3 map 0 has no link from S2 map 3 (the 1998 connection table)`,
+    );
+    file.tensors[c3].data[82] = -0; // a zero all the same
+    expect(() => parseWeights(JSON.stringify(file), 'w.json')).not.toThrow();
+  });
+
   it('writes float64 models at float32 precision (the file format)', () => {
     const model = Model.create(tiny, { dtype: 'float64' });
     model.init(5);
