@@ -14,15 +14,15 @@ type StepMetrics = EventPayload<'metrics'>;
 type EpochMetrics = EventPayload<'epoch'>;
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
 
-/** Learning rates that work out of the box with each optimiser. */
 const LEAST_EPOCHS = 3; // MNIST's built-in: 4 epochs by default (the CLI's least is 5)
+/** Learning rates that work out of the box with each optimiser. */
 const DEFAULT_LR: Record<OptimizerKind, number> = { sgd: 0.1, momentum: 0.05, adam: 0.001 };
 
 class TrainingStore {
   optimizer = $state<OptimizerKind>('momentum');
   lr = $state(DEFAULT_LR.momentum);
   batchSize = $state(32);
-  /** Epochs the user chose; until then, enough for the dataset to learn (lib/epochs.ts). */
+  /** Epochs the user chose; until then, enough for the dataset to learn (main/trainer/epochs.ts). */
   chosenEpochs = $state<number | null>(null);
   threads = $state(Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2))); // the services run on this machine
   seed = $state(1);
