@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Model } from '../../engine/model.ts';
 import { PRESETS, type ModelSpec } from '../../engine/spec.ts';
 import { Rng } from '../../engine/rng.ts';
-import { float32ToString, gradientToJson, parseBatch, parseWeights, weightsToJson } from '../../engine/weights.ts';
+import { float32ToString, gradientToJson, parseBatch, parseWeights, weightsToJson, type WeightsExtras } from '../../engine/weights.ts';
 import { errorOf } from './helpers.ts';
+import { contractProblems, readerPredict, type WeightsFile } from './weights-reader.ts';
 
 const tiny: ModelSpec = { type: 'mlp', inputs: 3, hidden: [4], classes: 2, activation: 'tanh', output: 'softmax', loss: 'cross-entropy' };
 
@@ -228,5 +229,88 @@ describe('weightsToJson refuses to write what could not be read back', () => {
       .toThrow('weightsToJson: normalization.std[1]: expected a positive standard deviation, got 0');
     model.params[20] = Infinity;
     expect(() => weightsToJson(model)).toThrow('output.weight: data[4] is Infinity; a weights or gradient file holds finite numbers only');
+  });
+});
+
+// weights-format.md, statement by statement, from the reader's side: a file written by hand from
+// the contract loads; every file written keeps the contract's promises; and a reader written from
+// the contract alone (./weights-reader.ts, float64, no engine) predicts what the engine predicts.
+describe('weights-format.md conformance', () => {
+  it('loads a hand-written file of the required fields only (the example\'s model) and predicts the hand-worked numbers', () => {
+    const zeros = (n: number, set: Record<number, number>) => Array.from({ length: n }, (_, i) => set[i] ?? 0);
+    // Hidden unit 1 reads input 2 with weight 2, bias -1; class 2 reads hidden unit 1 with weight 4, bias -2.
+    // Row-major: hidden.weight [8, 4] holds W[1][2] at 1 * 4 + 2, output.weight [3, 8] W[2][1] at 2 * 8 + 1.
+    const text = `{
+      "format": "backprop-studio.weights",
+      "version": 1,
+      "model": { "type": "mlp", "inputs": 4, "hidden": [8], "classes": 3,
+                 "activation": "sigmoid", "output": "softmax", "loss": "cross-entropy" },
+      "tensors": [
+        { "name": "hidden.weight", "shape": [8, 4], "data": ${JSON.stringify(zeros(32, { 6: 2 }))} },
+        { "name": "hidden.bias",   "shape": [8],    "data": ${JSON.stringify(zeros(8, { 1: -1 }))} },
+        { "name": "output.weight", "shape": [3, 8], "data": ${JSON.stringify(zeros(24, { 17: 4 }))} },
+        { "name": "output.bias",   "shape": [3],    "data": [0, 0, -2] }
+      ]
+    }`;
+    const read = parseWeights(text, 'hand.json');
+    expect(read).toMatchObject({ labels: undefined, normalization: undefined, training: undefined });
+    const model = Model.create(read.spec, { params: read.params });
+    const rows = [[0, 0, 0.5, 0], [0, 0, 3, 0], [3, 0, 0, 0], [-1, 7, 0, 2]];
+    const p = model.predict(Float32Array.from(rows.flat()), rows.length);
+    rows.forEach((x, r) => {
+      const z2 = 4 / (1 + Math.exp(-(2 * x[2] - 1))) - 2; // the only logit that is not 0
+      const expected = [1, 1, Math.exp(z2)].map((e) => e / (2 + Math.exp(z2)));
+      expected.forEach((q, k) => expect(p[r * 3 + k], `row ${r}, class ${k}`).toBeCloseTo(q, 6));
+    });
+    expect(p[0]).toBeCloseTo(1 / 3, 6); // x[2] = 0.5: all three logits 0
+    expect(p[5]).toBeGreaterThan(0.7); // x[2] = 3: class 2
+  });
+
+  const extras = {
+    labels: ['a', 'b', 'c'],
+    training: { epochs: 2, seed: 3, optimizer: { kind: 'sgd' as const, lr: 0.1, momentum: 0.9 }, metrics: { trainLoss: 0.5, trainAccuracy: 0.75 } },
+    createdBy: 'backprop-studio 0.1.0',
+    createdAt: '2026-11-28T12:00:00Z',
+  };
+  const specs: [string, ModelSpec, WeightsExtras][] = [
+    ['MLP, one hidden layer, z-scored', { type: 'mlp', inputs: 4, hidden: [8], classes: 3, activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy' },
+      { ...extras, normalization: { kind: 'zscore', mean: [5.8, 3, 3.7, 1.2], std: [0.8, 0.4, 1.7, 0.7] } }],
+    ['MLP, two hidden layers, min-max', { type: 'mlp', inputs: 4, hidden: [5, 3], classes: 3, activation: 'relu', output: 'sigmoid', loss: 'l2' },
+      { ...extras, normalization: { kind: 'minmax', min: [0, -1, 2, 0], max: [1, 1, 4, 0.5] } }],
+    ['MLP, identity output', { type: 'mlp', inputs: 4, hidden: [6], classes: 3, activation: 'tanh', output: 'identity', loss: 'l2' }, {}],
+    ['LeNet-5 modern, max pooling', { ...PRESETS.lenet5, classes: 3 }, { labels: ['a', 'b', 'c'], normalization: null }],
+    ['LeNet-5 modern, avg pooling, tanh', { ...PRESETS.lenet5, classes: 3, activation: 'tanh', pooling: 'avg' }, {}],
+    ['LeNet-5 classic', { ...PRESETS['lenet5-classic'], classes: 3 }, {}],
+  ];
+
+  it.each(specs)('an exported file keeps every promise the contract makes to a reader: %s', (_, spec, more) => {
+    const model = Model.create(spec);
+    model.init(4);
+    expect(contractProblems(weightsToJson(model, more))).toEqual([]);
+  });
+
+  it.each(specs)('a reader written from the contract alone predicts what the engine does: %s', (_, spec, more) => {
+    const model = Model.create(spec);
+    model.init(4);
+    const rng = new Rng(8);
+    // Biases too, and larger weights, so that every tensor and the outputs' spread count.
+    for (let i = 0; i < model.size; i++) model.params[i] *= 1.5;
+    for (const t of model.tensors) if (t.name.endsWith('.bias')) for (let i = 0; i < t.size; i++) model.params[t.offset + i] = rng.normal() / 4;
+    const file = JSON.parse(weightsToJson(model, more)) as WeightsFile;
+    const read = parseWeights(JSON.stringify(file), 'w.json');
+    const engine = Model.create(read.spec, { params: read.params });
+    const rows = Array.from({ length: 3 }, () => Array.from({ length: engine.inputSize }, () => 4 * rng.next() - 1));
+    // The engine takes normalised rows: the same formulas, applied here in float32.
+    const n = more.normalization;
+    const normalised = rows.flat().map((x, i) => {
+      const j = i % engine.inputSize;
+      if (!n) return x;
+      return n.kind === 'zscore' ? (x - n.mean[j]) / n.std[j] : (x - n.min[j]) / (n.max[j] - n.min[j]);
+    });
+    const p = engine.predict(Float32Array.from(normalised), rows.length);
+    const outputs = rows.map((row) => readerPredict(file, row));
+    outputs.forEach((y, r) => y.forEach((q, k) => expect(Math.abs(p[r * 3 + k] - q), `row ${r}, class ${k}: ${p[r * 3 + k]} against ${q}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(q)))));
+    // The outputs tell the rows apart: a layout mistake would show.
+    expect(Math.max(...outputs.map((y) => Math.max(...y) - Math.min(...y)))).toBeGreaterThan(0.05);
   });
 });
