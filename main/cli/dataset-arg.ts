@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../../engine/errors.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import type { Normalization } from '../../engine/weights.ts';
-import { applyNormalization, BUILTINS, featureSize, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
+import { applyNormalization, BUILTINS, DatasetError, featureSize, loadDataset, matchClasses, prepareDataset, sourceFromArg, type Dataset } from '../datasets/index.ts';
 
 /** The options that say how a dataset file is read: train, eval, predict and inspect take them. */
 export const DATASET_OPTIONS = { 'label-column': { type: 'string' }, image: { type: 'boolean' } } as const;
@@ -50,12 +50,22 @@ export function completeSpec(value: unknown, source: string, ds: Dataset, preset
   return parseSpec(spec, source);
 }
 
-/** The rows as the model saw its training rows: classes renumbered to the weights' labels (by
- *  name), images padded for LeNet-5, the weights' normalization applied. */
+/** The rows as the model saw its training rows: classes renumbered to the weights' labels, images
+ *  padded for LeNet-5, the weights' normalization applied. */
 export function modelInputs(ds: Dataset, weights: { spec: ModelSpec; labels?: string[]; normalization?: Normalization }): Dataset {
   const { spec, labels } = weights;
-  const relabelled = labels ? matchClasses(ds, labels, `the model's labels (${labels.join(', ')})`) : ds;
+  const relabelled = labels ? asModelClasses(ds, labels) : ds;
   const { train } = prepareDataset(relabelled, { spec, normalize: 'none' });
   applyNormalization(train.features, inputSize(spec), weights.normalization ?? null);
   return train;
+}
+
+/** Class names are matched by name; numeric labels (a batch file's, weights-format.md: "labels as
+ *  class indices") are the model's class indices already, whatever its classes are called. */
+function asModelClasses(ds: Dataset, labels: string[]): Dataset {
+  const against = `the model's labels (${labels.join(', ')})`;
+  if (!ds.classNames.every((name, c) => name === String(c))) return matchClasses(ds, labels, against);
+  const beyond = ds.labels.find((c) => c >= labels.length);
+  if (beyond !== undefined) throw new DatasetError(`${ds.name}: class index ${beyond} is beyond ${against}, numbered from 0`);
+  return { ...ds, classNames: labels };
 }

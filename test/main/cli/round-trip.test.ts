@@ -7,7 +7,7 @@ import { loadDataset } from '../../../main/datasets/index.ts';
 import { Services } from '../../../main/services.ts';
 import type { Reply } from '../../../main/api/contract.ts';
 import { contractProblems, readerPredict, type WeightsFile } from '../../engine/weights-reader.ts';
-import { ok, scratch } from './run.ts';
+import { badInput, ok, scratch } from './run.ts';
 
 const at = scratch('bps-round-trip-');
 
@@ -38,7 +38,7 @@ function expectPrinted(stdout: string, file: WeightsFile, rows: number[][]): voi
 const csv = (rows: number[][]) => `${rows.map((row) => row.join(',')).join('\n')}\n`;
 
 describe('train --out, then predict and eval, agree with a reader written from the contract', { timeout: 300_000 }, () => {
-  it('MLP on Iris, z-scored: predict on CSV rows, eval on the set', async () => {
+  it('MLP on Iris, z-scored: predict on CSV rows, eval on the set and on the contract\'s batch file', async () => {
     await ok('train', '--model', 'mlp', '--dataset', 'iris', '--epochs', '20', '--threads', '1', '--out', at('iris.json'));
     const file = readFile(at('iris.json'));
     expect(file.normalization?.kind).toBe('zscore');
@@ -60,6 +60,13 @@ describe('train --out, then predict and eval, agree with a reader written from t
     expect(report).toMatchObject({ rows: 150, accuracy });
     expect(report.loss).toBeCloseTo(loss, 5);
 
+    // weights-format.md's batch file: labels as class indices, here into the model's named classes.
+    writeFileSync(at('batch.json'), JSON.stringify({ inputs: rows, labels }));
+    await ok('eval', '--weights', at('iris.json'), '--dataset', at('batch.json'), '--report', at('eval-batch.json'));
+    expect(JSON.parse(readFileSync(at('eval-batch.json'), 'utf8'))).toEqual(report);
+    writeFileSync(at('batch-3.json'), JSON.stringify({ inputs: rows.slice(0, 2), labels: [0, 3] }));
+    expect(await badInput('eval', '--weights', at('iris.json'), '--dataset', at('batch-3.json')))
+      .toBe(`error: ${at('batch-3.json')}: class index 3 is beyond the model's labels (setosa, versicolor, virginica), numbered from 0`);
   });
 
   for (const preset of ['lenet5', 'lenet5-classic']) {
