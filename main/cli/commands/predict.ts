@@ -66,7 +66,9 @@ function featureRows(text: string, source: string, inputSize: number, names: str
   const width = rows[0].length;
   const sizes = inputSize === 1024 ? [1024, 784] : [inputSize];
   if (!sizes.includes(width)) {
-    throw new InputError(`${source}: row 1: expected ${sizes.join(' or ')} numbers (the model's inputs), got ${width}`);
+    // One column too many is most likely the label (a training CSV given as is).
+    const hint = sizes.includes(width - 1) ? '; if one column is the label, name it with --label-column' : '';
+    throw new InputError(`${source}: row 1: expected ${sizes.join(' or ')} numbers (the model's inputs), got ${width}${hint}`);
   }
   const features = new Float32Array(new SharedArrayBuffer(rows.length * width * 4));
   rows.forEach((row, r) => {

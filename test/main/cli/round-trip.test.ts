@@ -47,9 +47,16 @@ describe('train --out, then predict and eval, agree with a reader written from t
     const rows = Array.from({ length: iris.rows }, (_, r) => Array.from(iris.features.subarray(r * 4, r * 4 + 4)));
     const labels = Array.from(iris.labels);
 
-    const some = [0, 60, 75, 120, 149].map((r) => rows[r]);
+    const picked = [0, 60, 75, 120, 149];
+    const some = picked.map((r) => rows[r]);
     writeFileSync(at('rows.csv'), csv(some));
     expectPrinted(await ok('predict', '--weights', at('iris.json'), '--input', at('rows.csv')), file, some);
+    // The training CSV as is, its label last: predict says how to read it.
+    writeFileSync(at('labelled.csv'), `a,b,c,d,species\n${some.map((row, i) => [...row, file.labels![labels[picked[i]]]].join(',')).join('\n')}\n`);
+    expect(await badInput('predict', '--weights', at('iris.json'), '--input', at('labelled.csv'))).toBe(
+      `error: ${at('labelled.csv')}: row 1: expected 4 numbers (the model's inputs), got 5; if one column is the label, name it with --label-column`,
+    );
+    expectPrinted(await ok('predict', '--weights', at('iris.json'), '--input', at('labelled.csv'), '--label-column', 'species'), file, some);
 
     // The reader's accuracy and mean cross-entropy over all 150 rows.
     const p = rows.map((row) => readerPredict(file, row));
