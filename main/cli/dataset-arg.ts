@@ -64,8 +64,13 @@ export function modelInputs(ds: Dataset, weights: { spec: ModelSpec; labels?: st
  *  class indices") are the model's class indices already, whatever its classes are called. */
 function asModelClasses(ds: Dataset, labels: string[]): Dataset {
   const against = `the model's labels (${labels.join(', ')})`;
-  if (!ds.classNames.every((name, c) => name === String(c))) return matchClasses(ds, labels, against);
+  if (!isNumbered(ds.classNames)) return matchClasses(ds, labels, against);
   const beyond = ds.labels.find((c) => c >= labels.length);
   if (beyond !== undefined) throw new DatasetError(`${ds.name}: class index ${beyond} is beyond ${against}, numbered from 0`);
   return { ...ds, classNames: labels };
+}
+
+/** Whether the classes are known by index only ("0", "1", ...: numeric labels). */
+export function isNumbered(classNames: string[]): boolean {
+  return classNames.every((name, c) => name === String(c));
 }

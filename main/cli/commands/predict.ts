@@ -7,7 +7,7 @@ import type { ModelSpec } from '../../../engine/spec.ts';
 import { WITHIN_FLOAT32 } from '../../../engine/validate.ts';
 import { decodeImage, isImageName, numberedClasses, type Dataset } from '../../datasets/index.ts';
 import { noPositionals, readBytes, readText, required } from '../args.ts';
-import { DATASET_OPTIONS, DATASET_USAGE, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
+import { DATASET_OPTIONS, DATASET_USAGE, isNumbered, loadDatasetArg, modelInputs } from '../dataset-arg.ts';
 import type { Command } from '../index.ts';
 
 const TOP = 3;
@@ -38,11 +38,14 @@ ${DATASET_USAGE}`,
     // A labelled input's classes need not be the model's: its labels are only shown.
     const ds = modelInputs({ ...raw, labels: new Int32Array(raw.rows), classNames: names }, weights);
     const probabilities = model.predict(ds.features, ds.rows);
+    // Numeric labels are class indices (as eval reads them): shown by the model's name for the class.
+    const numbered = isNumbered(raw.classNames);
+    const labelled = (c: number) => (numbered && c < names.length ? names[c] : raw.classNames[c]);
     for (let r = 0; r < ds.rows; r++) {
       const p = Array.from(probabilities.subarray(r * model.classes, (r + 1) * model.classes));
       const ranked = p.map((q, c) => ({ q, c })).sort((a, b) => b.q - a.q);
       const top = ranked.slice(0, TOP).map(({ q, c }) => `${names[c]} ${q.toFixed(4)}`).join(', ');
-      const truth = unlabelled ? '' : ` (labelled ${raw.classNames[raw.labels[r]]})`;
+      const truth = unlabelled ? '' : ` (labelled ${labelled(raw.labels[r])})`;
       console.log(`${r + 1}: ${names[ranked[0].c]}${truth}  [${top}]`);
     }
   },

@@ -71,6 +71,9 @@ describe('train --out, then predict and eval, agree with a reader written from t
     writeFileSync(at('batch.json'), JSON.stringify({ inputs: rows, labels }));
     await ok('eval', '--weights', at('iris.json'), '--dataset', at('batch.json'), '--report', at('eval-batch.json'));
     expect(JSON.parse(readFileSync(at('eval-batch.json'), 'utf8'))).toEqual(report);
+    // predict shows a batch file's class indices by the model's names, as eval reads them.
+    const shown = (await ok('predict', '--weights', at('iris.json'), '--input', at('batch.json'))).trim().split('\n');
+    expect(shown.map((line) => /\(labelled (\w+)\)/.exec(line)?.[1])).toEqual(labels.map((c) => file.labels![c]));
     writeFileSync(at('batch-3.json'), JSON.stringify({ inputs: rows.slice(0, 2), labels: [0, 3] }));
     expect(await badInput('eval', '--weights', at('iris.json'), '--dataset', at('batch-3.json')))
       .toBe(`error: ${at('batch-3.json')}: class index 3 is beyond the model's labels (setosa, versicolor, virginica), numbered from 0`);
