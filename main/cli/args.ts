@@ -16,8 +16,9 @@ export function required(values: Record<string, string | boolean | undefined>, o
   return value;
 }
 
+/** UTF-8, a byte order mark dropped (TextDecoder's default): Windows tools write one, JSON allows it. */
 export function readText(path: string, option: string): string {
-  return readBytes(path, option).toString('utf8');
+  return new TextDecoder().decode(readBytes(path, option));
 }
 
 export function readBytes(path: string, option: string): Buffer {
@@ -78,7 +79,7 @@ export function readModelArg(arg: string): { value: unknown; source: string } {
   if (arg.trimStart().startsWith('{')) return { value: parseJson(arg, '--model'), source: '--model' };
   let text: string;
   try {
-    text = readFileSync(arg, 'utf8');
+    text = new TextDecoder().decode(readFileSync(arg));
   } catch (e) {
     throw new InputError(
       `--model ${arg}: neither a preset (${Object.keys(PRESETS).join(', ')}), nor a JSON spec, nor a readable file (${reason(e)})`,

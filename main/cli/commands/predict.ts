@@ -62,7 +62,7 @@ function imageRow(path: string, spec: ModelSpec, inputSize: number, names: strin
 
 /** Rows of numbers, a header row allowed; LeNet-5 takes 28x28 images (padded) as well as 32x32. */
 function featureRows(text: string, source: string, inputSize: number, names: string[]): Dataset {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy' });
   let rows = parsed.data;
   if (rows.length > 0 && rows[0].every((cell) => Number.isNaN(Number(cell)))) rows = rows.slice(1);
   if (rows.length === 0) throw new InputError(`${source}: no rows to predict`);

@@ -107,6 +107,23 @@ describe('train --out, then predict and eval, agree with a reader written from t
   }
 });
 
+describe('files saved by other tools', () => {
+  it('read with a UTF-8 byte order mark (Windows editors and PowerShell write one), as JSON allows', async () => {
+    const bom = (path: string, text: string) => writeFileSync(path, `\uFEFF${text}`);
+    const spec = { type: 'mlp', inputs: 2, hidden: [3], classes: 2, activation: 'tanh', output: 'softmax', loss: 'cross-entropy' };
+    bom(at('bom-spec.json'), JSON.stringify(spec));
+    await ok('init', '--model', at('bom-spec.json'), '--out', at('plain.json'));
+    const text = readFileSync(at('plain.json'), 'utf8');
+    bom(at('bom.json'), text);
+    bom(at('bom-batch.json'), JSON.stringify({ inputs: [[0.5, -1]], labels: [1] }));
+    writeFileSync(at('bom-rows.csv'), '0.5,-1\n');
+    const file = JSON.parse(text) as WeightsFile;
+    expectPrinted(await ok('predict', '--weights', at('bom.json'), '--input', at('bom-rows.csv')), file, [[0.5, -1]]);
+    const printed = await ok('grad', '--weights', at('bom.json'), '--data', at('bom-batch.json'), '--out', at('bom-grad.json'));
+    expect(Number(/mean loss (\S+)/.exec(printed)?.[1])).toBeCloseTo(-Math.log(readerPredict(file, [0.5, -1])[1]), 6);
+  });
+});
+
 describe('the studio\'s export and import', { timeout: 300_000 }, () => {
   it('a file the studio exports reads in the CLI and the reader alike; a CLI file it imports predicts the same', async () => {
     const s = new Services({ emit: (event, payload) => states.push(event === 'state' ? (payload as { state: string }).state : event), workerFile: inject('workerFile') });
