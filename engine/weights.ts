@@ -171,7 +171,7 @@ const shapeText = (shape: number[]) => `[${shape.join(',')}]`;
 
 /** Reads and validates a weights file; `source` (the file name) starts every error message. */
 export function parseWeights(text: string, source: string): { spec: ModelSpec; params: Float32Array } & WeightsExtras {
-  const raw = parseJson(text, source);
+  const raw = parseJson(text.replace(/^\uFEFF/, ''), source); // a byte order mark, which JSON allows
   const tensorName = (keys: (string | number)[]) => {
     if (keys.length !== 2 || keys[0] !== 'tensors' || typeof keys[1] !== 'number') return undefined;
     const name = (raw as { tensors: { name?: unknown }[] }).tensors[keys[1]]?.name;

@@ -88,6 +88,11 @@ describe('weights file', () => {
     expect(() => parseWeights(JSON.stringify(file), 'w.json')).not.toThrow();
   });
 
+  it('reads a file that starts with a UTF-8 byte order mark, as JSON allows (the studio\'s menu import reads files as they are)', () => {
+    const model = tinyModel();
+    expect(bits(parseWeights(`\uFEFF${weightsToJson(model)}`, 'w.json').params)).toEqual(bits(model.params as Float32Array));
+  });
+
   it('writes float64 models at float32 precision (the file format)', () => {
     const model = Model.create(tiny, { dtype: 'float64' });
     model.init(5);
