@@ -25,7 +25,7 @@ export const command: Command = {
     const dtype = values.dtype ?? 'float64';
     if (dtype !== 'float64' && dtype !== 'float32') throw new InputError(`--dtype: expected float64 or float32, got "${dtype}"`);
 
-    const { spec, params } = parseWeights(readText(weightsPath, '--weights'), weightsPath);
+    const { spec, params, normalization } = parseWeights(readText(weightsPath, '--weights'), weightsPath);
     const model = Model.create(spec, { dtype });
     model.params.set(params);
     const { inputs, labels } = parseBatch(readText(dataPath, '--data'), dataPath, model);
@@ -53,6 +53,8 @@ export const command: Command = {
       throw new InputError(`${dataPath}: the loss or its gradient is not finite in ${dtype}; the inputs are too large (${at} is ${given})`);
     }
     writeText(out, gradientToJson(model, lossSum / rows, rows));
-    console.log(`wrote ${out}: mean loss ${lossSum / rows} over ${rows} rows`);
+    // weights-format.md: "No normalization is applied to the rows"; eval and predict do apply it.
+    const asGiven = normalization ? `, taken as given (the weights file's ${normalization.kind} normalization is not applied to a batch)` : '';
+    console.log(`wrote ${out}: mean loss ${lossSum / rows} over ${rows} row${rows === 1 ? '' : 's'}${asGiven}`);
   },
 };

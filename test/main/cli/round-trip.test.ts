@@ -71,6 +71,15 @@ describe('train --out, then predict and eval, agree with a reader written from t
     writeFileSync(at('batch.json'), JSON.stringify({ inputs: rows, labels }));
     await ok('eval', '--weights', at('iris.json'), '--dataset', at('batch.json'), '--report', at('eval-batch.json'));
     expect(JSON.parse(readFileSync(at('eval-batch.json'), 'utf8'))).toEqual(report);
+    // grad takes the same file's rows as the model's inputs: "No normalization is applied to the rows".
+    const printed = await ok('grad', '--weights', at('iris.json'), '--data', at('batch.json'), '--out', at('grad.json'));
+    const raw = { ...file, normalization: null };
+    const rawLoss = rows.reduce((sum, row, r) => sum - Math.log(readerPredict(raw, row)[labels[r]]), 0) / rows.length;
+    expect(JSON.parse(readFileSync(at('grad.json'), 'utf8')).loss).toBeCloseTo(rawLoss, 6);
+    expect(rawLoss).not.toBeCloseTo(loss, 2);
+    // ... which grad says, lest the user take it for the loss eval reports.
+    expect(printed).toBe(`wrote ${at('grad.json')}: mean loss ${JSON.parse(readFileSync(at('grad.json'), 'utf8')).loss} over 150 rows, `
+      + 'taken as given (the weights file\'s zscore normalization is not applied to a batch)\n');
     // predict shows a batch file's class indices by the model's names, as eval reads them.
     const shown = (await ok('predict', '--weights', at('iris.json'), '--input', at('batch.json'))).trim().split('\n');
     expect(shown.map((line) => /\(labelled (\w+)\)/.exec(line)?.[1])).toEqual(labels.map((c) => file.labels![c]));
