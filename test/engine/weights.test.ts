@@ -137,6 +137,8 @@ describe('weights file', () => {
     ['beyond float32', () => text((f) => { f.tensors[1].data[2] = -1e39; }), 'w.json: tensors[1] (hidden.bias): data[2]: expected a number within float32 range (|x| < 3.4e38), got -1e+39'],
     ['a gradient file', () => text((f) => { f.format = 'backprop-studio.gradient'; }), 'w.json: format: expected "backprop-studio.weights", got "backprop-studio.gradient"'],
     ['version 2', () => text((f) => { f.version = 2; }), 'w.json: version: expected 1 (the only version this app reads), got 2'],
+    ['no format', () => text((f) => { delete f.format; }), 'w.json: missing field "format"'],
+    ['no version', () => text((f) => { delete f.version; }), 'w.json: missing field "version"'],
     ['no tensors', () => text((f) => { delete f.tensors; }), 'w.json: missing field "tensors"'],
     ['no model', () => text((f) => { delete f.model; }), 'w.json: missing field "model"'],
     ['a bad spec', () => text((f) => { f.model.hidden = [-3]; }), 'w.json: model.hidden[0]: expected a positive integer, got -3'],
