@@ -409,7 +409,7 @@ export class TrainingSession {
   /** Comes to rest with the latest metrics sent (throttling may have held them back); a pause or
    *  stop checkpoints (the last epoch's end already has). */
   private rest(state: 'paused' | 'stopped' | 'finished', message?: string): void {
-    if (this.emittedStep !== this.stepCount) this.emitMetrics();
+    this.flushMetrics();
     if (state !== 'finished') this.saveCheckpoint();
     this.setState(state, message);
   }
@@ -431,6 +431,7 @@ export class TrainingSession {
         return this.advance(single);
       }
       const message = `training stopped at step ${this.stepCount + 1} (epoch ${this.epoch + 1}): a worker failed twice on the same work: ${e.message}; the weights are those of the last completed step`;
+      this.flushMetrics(); // of the steps done before the fault
       this.emit({ type: 'error', message });
       this.setState('failed', message);
       return false;
@@ -563,6 +564,11 @@ export class TrainingSession {
   }
 
   // ---- metrics, checkpoints
+
+  /** The latest metrics, if throttling held them back. */
+  private flushMetrics(): void {
+    if (this.emittedStep !== this.stepCount) this.emitMetrics();
+  }
 
   private emitMetrics(): void {
     this.lastEmit = performance.now();

@@ -24,11 +24,11 @@ afterEach(() => {
 
 /** A session on the faulty worker, failing in `mode` once armed; workers read the environment when
  *  the pool starts them. */
-async function faultySession(mode: 'throw' | 'exit' | 'late', data = train) {
+async function faultySession(mode: 'throw' | 'exit' | 'late', data = train, threads = config.threads) {
   dir = mkdtempSync(join(tmpdir(), 'bps-faults-'));
   process.env.BPS_FAULT_DIR = dir;
   process.env.BPS_FAULT_MODE = mode;
-  return session({ train: data, config, workerFile: inject('faultyWorkerFile') });
+  return session({ train: data, config: { ...config, threads }, workerFile: inject('faultyWorkerFile') });
 }
 
 describe('a worker that fails mid-step', () => {
@@ -105,6 +105,22 @@ describe('a worker that fails in the middle of a round of steps', () => {
       const metrics = events.filter((e) => e.type === 'metrics').map((e) => (e as { metrics: { step: number } }).metrics.step);
       expect(metrics.at(-1)).toBe(20); // every step counted once
       expect(events.some((e) => e.type === 'error')).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('failing again at once: the run fails, and the metrics of the steps done before are sent', async () => {
+    const { s, events } = await faultySession('throw', blobs(1280, 784, 10, 14), 1);
+    try {
+      writeFileSync(join(dir, 'late-0'), ''); // the first round of 3+ steps does 2, then faults
+      writeFileSync(join(dir, 'throw-1'), ''); // and its retry on fresh workers, at once
+      s.start();
+      expect(await s.settled()).toBe('failed');
+      const error = events.find((e) => e.type === 'error') as { message: string };
+      const step = Number(/^training stopped at step (\d+) \(epoch 1\): a worker failed twice on the same work/.exec(error.message)![1]);
+      const metrics = events.filter((e) => e.type === 'metrics').map((e) => (e as { metrics: { step: number } }).metrics.step);
+      expect(metrics.at(-1)).toBe(step - 1); // the late round's two steps included
     } finally {
       await s.close();
     }
