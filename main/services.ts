@@ -11,7 +11,7 @@ import { gradCheck } from '../engine/gradcheck.ts';
 import { Model } from '../engine/model.ts';
 import { inputSize, type ModelSpec } from '../engine/spec.ts';
 import { parseOrThrow } from '../engine/validate.ts';
-import { parseWeights, weightsToJson, type Normalization } from '../engine/weights.ts';
+import { parseWeights, weightsToJson, type Normalization, type TrainingInfo } from '../engine/weights.ts';
 import {
   requests,
   type DatasetSummary,
@@ -56,6 +56,7 @@ interface Weights {
   source: ModelInfo['source'];
   labels: string[];
   normalization: Normalization;
+  training?: TrainingInfo; // an imported file's, or the last session's: exported with the weights
 }
 
 interface PreparedState {
@@ -238,7 +239,7 @@ export class Services {
   private async endSession(): Promise<void> {
     const session = this.session;
     if (!session) return;
-    if (this.weights) this.weights = { ...this.weights, params: session.snapshot(), source: 'training' };
+    if (this.weights) this.weights = { ...this.weights, params: session.snapshot(), source: 'training', training: session.trainingInfo() };
     this.session = null;
     await session.close();
     this.options.emit('state', { state: 'idle' });
@@ -468,7 +469,7 @@ export class Services {
         const w = this.currentWeights('exportWeights');
         const text = this.session
           ? this.session.weightsJson()
-          : weightsToJson(Model.create(w.spec, { params: w.params }), { labels: w.labels, normalization: w.normalization });
+          : weightsToJson(Model.create(w.spec, { params: w.params }), { labels: w.labels, normalization: w.normalization, training: w.training });
         const fileName = `${(this.dataset?.name ?? 'model').replace(/[^\w.-]+/g, '_')}-${w.spec.type}.weights.json`;
         if (!hooks.saveText) return { fileName, text, delivery: 'download' as const };
         const path = await hooks.saveText(fileName, text);
@@ -484,6 +485,7 @@ export class Services {
           source: 'import',
           labels: parsed.labels ?? numberedClasses(parsed.spec.classes),
           normalization: parsed.normalization ?? null,
+          training: parsed.training,
         };
         const info = this.currentModelInfo()!;
         emit('model', info);

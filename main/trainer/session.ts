@@ -23,7 +23,7 @@ import { bufferCount, createOptimizer, OptimizerConfigSchema, type OptimizerConf
 import { Rng } from '../../engine/rng.ts';
 import { inputSize, parseSpec, type ModelSpec } from '../../engine/spec.ts';
 import { parseOrThrow } from '../../engine/validate.ts';
-import { weightsToJson, type Normalization } from '../../engine/weights.ts';
+import { weightsToJson, type Normalization, type TrainingInfo } from '../../engine/weights.ts';
 import type { ShardsResult, StepPlan, WorkerData } from '../../engine/worker.ts';
 import type { SessionState } from '../api/contract.ts';
 import type { Dataset } from '../datasets/index.ts';
@@ -348,25 +348,30 @@ export class TrainingSession {
   }
 
   weightsJson(): string {
-    const m = this.lastEpoch;
     const names = this.opts.train.classNames;
     return weightsToJson(Model.create(this.config.spec, { params: this.params() }), {
       // Labels name every output; a set with fewer classes than outputs leaves them unnamed.
       ...(names.length === this.model.classes && { labels: names }),
       normalization: this.opts.normalization,
-      training: {
-        epochs: this.epoch,
-        seed: this.config.seed,
-        optimizer: { ...this.optimizer },
-        ...(m && {
-          metrics: {
-            trainLoss: m.trainLoss,
-            trainAccuracy: m.trainAccuracy,
-            ...(m.valLoss !== null && m.valAccuracy !== null && { valLoss: m.valLoss, valAccuracy: m.valAccuracy }),
-          },
-        }),
-      },
+      training: this.trainingInfo(),
     });
+  }
+
+  /** The weights file's training metadata: epochs done, seed, optimiser, the last epoch's figures. */
+  trainingInfo(): TrainingInfo {
+    const m = this.lastEpoch;
+    return {
+      epochs: this.epoch,
+      seed: this.config.seed,
+      optimizer: { ...this.optimizer },
+      ...(m && {
+        metrics: {
+          trainLoss: m.trainLoss,
+          trainAccuracy: m.trainAccuracy,
+          ...(m.valLoss !== null && m.valAccuracy !== null && { valLoss: m.valLoss, valAccuracy: m.valAccuracy }),
+        },
+      }),
+    };
   }
 
   async close(): Promise<void> {

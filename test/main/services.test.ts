@@ -204,6 +204,9 @@ describe('a whole session through the services', () => {
     const file1 = await exportedFile();
     expect(file1.training).toMatchObject({ epochs: 3, seed: 7 });
     rows.forEach((r, i) => forward(file1, r).forEach((p, k) => expect(after[i * 3 + k]).toBeCloseTo(p, 5)));
+    // Prepared again keeping the weights, which ends the session: the file keeps its training too.
+    value(await s.call('prepare', { spec: MLP, valSplit: 0.2, normalize: 'zscore', seed: 7, keepWeights: true }));
+    expect((await exportedFile()).training).toEqual(file1.training);
 
     const checks = value<{ tensor: string; maxRelError: number; checked: number }[]>(await s.call('gradientCheck', { samples: 3 }));
     expect(checks.map((c) => c.tensor)).toEqual(['hidden.weight', 'hidden.bias', 'output.weight', 'output.bias']);
@@ -238,6 +241,8 @@ describe('a whole session through the services', () => {
       await other.call('importWeights', { name: 'iris.weights.json', text: JSON.stringify(file1) }),
     );
     expect(info).toMatchObject({ source: 'import', parameters: 27, labels: ['setosa', 'versicolor', 'virginica'] });
+    const reexported = JSON.parse(value<{ text: string }>(await other.call('exportWeights', undefined)).text);
+    expect(reexported.training).toEqual(file1.training); // an imported file's metadata goes out with it
     const p = value<{ probabilities: ArrayBuffer }>(await other.call('predict', { inputs: new Float32Array(rows.flat()).buffer, rows: 2 }));
     expect(Array.from(new Float32Array(p.probabilities))).toEqual(after);
     expect(await other.call('predict', { inputs: new Float32Array(5).buffer, rows: 2 })).toEqual(
