@@ -141,8 +141,9 @@ function gather(ds: Dataset, rows: Int32Array, side: number): Dataset {
 /**
  * Per-feature statistics of the training rows. Images pool all pixels instead (one min and max,
  * or mean and std, repeated per feature): pixels share one scale, and a border pixel that is
- * always 0 must not be stretched. A constant feature gets std 1 (a zero would divide by zero; the
- * weights schema requires std > 0).
+ * always 0 must not be stretched. A constant feature gets std 1, or max = min + 1 (a zero would
+ * divide by zero; the weights schema requires std > 0): the weights file's usual formulas then
+ * subtract its value and divide by 1, as applyNormalization does, in any reader.
  */
 function statistics(ds: Dataset, kind: 'none' | 'minmax' | 'zscore'): Normalization {
   if (kind === 'none') return null;
@@ -159,7 +160,7 @@ function statistics(ds: Dataset, kind: 'none' | 'minmax' | 'zscore'): Normalizat
       if (x[i] < min[g]) min[g] = x[i];
       if (x[i] > max[g]) max[g] = x[i];
     }
-    return { kind, min: perFeature(min, m), max: perFeature(max, m) };
+    return { kind, min: perFeature(min, m), max: perFeature(max.map((v, g) => (v > min[g] ? v : min[g] + 1)), m) };
   }
   const sum = new Float64Array(groups);
   const count = (ds.rows * m) / groups;
