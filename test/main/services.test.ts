@@ -252,6 +252,47 @@ describe('a whole session through the services', () => {
     expect(value(await other.call('getStatus', undefined))).toMatchObject({ model: { source: 'import' } }); // kept after the bad file
   });
 
+  it('backprop: every MLP row the view shows is what its equation gives (sigmoid + L2, from the exported weights)', async () => {
+    // backprop-notes "MLP, complete" and Gap 1's L2 row, written out here in float64 from the weights file.
+    const { s } = services();
+    value(await s.call('loadDataset', { source: { kind: 'builtin', name: 'iris' } }));
+    const spec = { type: 'mlp', inputs: 4, hidden: [3], classes: 3, activation: 'sigmoid', output: 'sigmoid', loss: 'l2' };
+    value(await s.call('prepare', { spec, valSplit: 0.2, normalize: 'zscore', seed: 5 }));
+    type Tensor = { name: string; shape: number[]; data: ArrayBuffer };
+    const trace = value<{ label: number; loss: number; probabilities: number[]; input: Tensor; stages: { name: string; output: Tensor; delta: Tensor; grads: Tensor[] }[] }>(
+      await s.call('backprop', { index: 3 }),
+    );
+    const w = Object.fromEntries((JSON.parse(value<{ text: string }>(await s.call('exportWeights', undefined)).text).tensors as { name: string; data: number[] }[]).map((e) => [e.name, e.data]));
+    const f32 = (t: Tensor) => Array.from(new Float32Array(t.data));
+    const [hidden, act, output] = trace.stages;
+    expect(trace.stages.map((st) => st.name)).toEqual(['hidden', 'hidden.sigmoid', 'output']);
+    const x = f32(trace.input);
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    const o1 = w['hidden.bias'].map((b, j) => b + x.reduce((acc, xk, k) => acc + w['hidden.weight'][j * 4 + k] * xk, 0)); // o1 = W1 x + b1
+    const h = o1.map(sigmoid);
+    const o2 = w['output.bias'].map((b, i) => b + h.reduce((acc, hj, j) => acc + w['output.weight'][i * 3 + j] * hj, 0)); // o2 = W2 h + b2
+    const y = o2.map(sigmoid), t = y.map((_, i) => (i === trace.label ? 1 : 0));
+    const delta2 = y.map((yi, i) => (yi - t[i]) * yi * (1 - yi)); // (y - t) * g'(o2)
+    const dh = h.map((_, j) => delta2.reduce((acc, d, i) => acc + w['output.weight'][i * 3 + j] * d, 0)); // W2^T delta2
+    const delta1 = dh.map((d, j) => d * h[j] * (1 - h[j])); // * a'(o1), eq. 22
+    const close = (actual: number[], expected: number[], what: string) => {
+      expect(actual, what).toHaveLength(expected.length);
+      actual.forEach((a, k) => expect(Math.abs(a - expected[k]), `${what}[${k}]: ${a} vs ${expected[k]}`).toBeLessThan(1e-6 + 1e-5 * Math.abs(expected[k])));
+    };
+    close(f32(hidden.output), o1, 'o1');
+    close(f32(act.output), h, 'h');
+    close(f32(output.output), o2, 'o2');
+    close(trace.probabilities, y, 'y');
+    close([trace.loss], [0.5 * y.reduce((acc, yi, i) => acc + (t[i] - yi) ** 2, 0)], 'L (eq. 9)');
+    close(f32(output.delta), delta2, 'delta2');
+    close(f32(output.grads[0]), delta2.flatMap((d) => h.map((hj) => d * hj)), 'dW2 = delta2 h^T');
+    close(f32(output.grads[1]), delta2, 'db2 = delta2');
+    close(f32(act.delta), dh, 'dL/dh');
+    close(f32(hidden.delta), delta1, 'delta1');
+    close(f32(hidden.grads[0]), delta1.flatMap((d) => x.map((xk) => d * xk)), 'dW1 = delta1 x^T');
+    close(f32(hidden.grads[1]), delta1, 'db1 = delta1');
+  });
+
   it('reset gives the same initial weights for the same seed', async () => {
     const { s } = services();
     value(await s.call('loadDataset', { source: { kind: 'builtin', name: 'xor', rows: 40 } }));
