@@ -105,12 +105,16 @@ function forwardEquation(s: BackpropStage, sym: Symbols, x: string, spec: ModelS
   }
 }
 
+/** The notes' section with delta = dL/dout ⊙ f'(x) for stage s, which an activation follows. */
+const deltaSection = (s: BackpropStage) =>
+  s.kind === 'dense' ? 'MLP, complete' : s.kind === 'subsample' ? 'Pooling: classic subsampling' : 'Convolution, complete';
+
 /** dL/d(stage s's output) from the next stage's delta, by what the next stage is. */
 function deltaThrough(s: BackpropStage, next: BackpropStage, nextSym: Symbols, out: string): [string, string] {
   const { delta: d, params: p } = nextSym;
   switch (next.kind) {
     case 'dense': return [`${p.weight}ᵀ ${d}`, 'MLP, complete'];
-    case 'activation': return [`${d} ⊙ ${activationOf(next).df(out, nextSym.out)}`, s.kind === 'dense' ? 'MLP, complete' : 'Convolution, complete'];
+    case 'activation': return [`${d} ⊙ ${activationOf(next).df(out, nextSym.out)}`, deltaSection(s)];
     case 'conv': return [`Σ_{d,m,n} ${d}[d,p−m,q−n] ${p.weight}[d,c,m,n]: the full convolution with the kernels turned 180°`, 'Gap 2'];
     case 'maxpool': return [`${d}[c,⌊p/2⌋,⌊q/2⌋] at its window's maximum, 0 elsewhere`, 'Pooling: max'];
     case 'avgpool': return [`¼ ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: average'];

@@ -163,6 +163,8 @@ describe('the LeNet-5 pass', () => {
     expect(plainText(row(p, 'grad:output.centers').equation)).toBe('∂L/∂w[i,j] = 2 δ_out[i] (a_f6[j] − w[i,j])');
     expect(row(p, 'delta:f6.scaled-tanh').source).toBe('LeNet-5: RBF output');
     expect(plainText(row(p, 'delta:c1.scaled-tanh').equation)).toBe('∂L/∂a_c1[c,p,q] = coef_s2[c] δ_s2[c,⌊p/2⌋,⌊q/2⌋]');
+    // S2's delta through its own activation: the notes give it under classic subsampling, not convolution
+    expect(row(p, 'delta:s2').source).toBe('Pooling: classic subsampling');
   });
 });
 
