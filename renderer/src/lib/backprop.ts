@@ -109,31 +109,30 @@ function forwardEquation(s: BackpropStage, sym: Symbols, x: string, spec: ModelS
 const deltaSection = (s: BackpropStage) =>
   s.kind === 'dense' ? 'MLP, complete' : s.kind === 'subsample' ? 'Pooling: classic subsampling' : 'Convolution, complete';
 
-/** dL/d(stage s's output) from the next stage's delta, by what the next stage is. */
-function deltaThrough(s: BackpropStage, next: BackpropStage, nextSym: Symbols, out: string): [string, string] {
+/** dL/d(stage s's output) from the next stage's delta, by what the next stage is: [the index the
+ *  right side names ('' for a whole vector or element-wise), the right side, its source]. */
+function deltaThrough(s: BackpropStage, next: BackpropStage, nextSym: Symbols, out: string): [string, string, string] {
   const { delta: d, params: p } = nextSym;
   switch (next.kind) {
-    case 'dense': return [`${p.weight}ᵀ ${d}`, 'MLP, complete'];
-    case 'activation': return [`${d} ⊙ ${activationOf(next).df(out, nextSym.out)}`, deltaSection(s)];
-    case 'conv': return [`Σ_{d,m,n} ${d}[d,p−m,q−n] ${p.weight}[d,c,m,n]: the full convolution with the kernels turned 180°`, 'Gap 2'];
-    case 'maxpool': return [`${d}[c,⌊p/2⌋,⌊q/2⌋] at its window's maximum, 0 elsewhere`, 'Pooling: max'];
-    case 'avgpool': return [`¼ ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: average'];
-    case 'subsample': return [`${p.coef}[c] ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: classic subsampling'];
-    case 'rbf': return [`−2 Σ_{i} ${d}[i] (${out}[j] − w[i,j])`, 'LeNet-5: RBF output'];
+    case 'dense': return ['', `${p.weight}ᵀ ${d}`, 'MLP, complete'];
+    case 'activation': return ['', `${d} ⊙ ${activationOf(next).df(out, nextSym.out)}`, deltaSection(s)];
+    case 'conv': return ['[c,p,q]', `Σ_{d,m,n} ${d}[d,p−m,q−n] ${p.weight}[d,c,m,n]: the full convolution with the kernels turned 180°`, 'Gap 2'];
+    case 'maxpool': return ['[c,p,q]', `${d}[c,⌊p/2⌋,⌊q/2⌋] at its window's maximum, 0 elsewhere`, 'Pooling: max'];
+    case 'avgpool': return ['[c,p,q]', `¼ ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: average'];
+    case 'subsample': return ['[c,p,q]', `${p.coef}[c] ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: classic subsampling'];
+    case 'rbf': return ['[j]', `−2 Σ_{i} ${d}[i] (${out}[j] − w[i,j])`, 'LeNet-5: RBF output'];
   }
 }
 
 /** A stage's delta row: for the last stage the output delta of Gap 1's table, else deltaThrough. */
 function deltaEquation(s: BackpropStage, sym: Symbols, next: [BackpropStage, Symbols] | null, spec: ModelSpec): [string, string] {
-  const [, height = 1, width = 1] = s.output.shape;
-  const spatial = s.output.shape.length === 3 && height * width > 1 ? '[c,p,q]' : ''; // C5's 1x1 maps read as a vector
-  const lhs = sym.delta.startsWith('∂') ? `${sym.delta}${spatial}` : `${sym.delta}${spatial} = ∂L/∂${sym.out}${spatial}`;
+  const lhs = (at: string) => (sym.delta.startsWith('∂') ? `${sym.delta}${at}` : `${sym.delta}${at} = ∂L/∂${sym.out}${at}`);
   if (next) {
-    const [rhs, source] = deltaThrough(s, next[0], next[1], sym.out);
-    return [`${lhs} = ${rhs}`, source];
+    const [at, rhs, source] = deltaThrough(s, next[0], next[1], sym.out);
+    return [`${lhs(at)} = ${rhs}`, source];
   }
-  if (spec.loss === 'cross-entropy' || spec.output === 'identity') return [`${lhs} = y − t`, 'Gap 1'];
-  if (spec.output === 'sigmoid') return [`${lhs} = (y − t) ⊙ g′(${sym.out}) = (y − t) ⊙ y (1 − y)`, 'Gap 1, eq. 10-14'];
+  if (spec.loss === 'cross-entropy' || spec.output === 'identity') return [`${lhs('')} = y − t`, 'Gap 1'];
+  if (spec.output === 'sigmoid') return [`${lhs('')} = (y − t) ⊙ g′(${sym.out}) = (y − t) ⊙ y (1 − y)`, 'Gap 1, eq. 10-14'];
   return [`${sym.delta}[k] = Σ_{i} (y[i] − t[i]) ∂y[i]/∂${sym.out}[k] = y[k] ((y[k] − t[k]) − Σ_{i} (y[i] − t[i]) y[i])`, 'Gap 1: the softmax Jacobian'];
 }
 

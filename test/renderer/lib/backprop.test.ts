@@ -142,6 +142,9 @@ describe('the LeNet-5 pass', () => {
     expect(plainText(row(p, 'delta:f6.tanh').equation)).toBe('∂L/∂a_f6 = W_outᵀ δ_out');
     expect(plainText(row(p, 'delta:c5').equation)).toBe('δ_c5 = ∂L/∂z_c5 = ∂L/∂a_c5 ⊙ (1 − a_c5²)'); // 1x1 maps: a vector
     expect(row(p, 'delta:c5').source).toBe('Convolution, complete');
+    // element-wise through an activation: as the notes write it, delta = dL/dx = dL/dout * f'(x), no index
+    expect(plainText(row(p, 'delta:c1').equation)).toBe('δ_c1 = ∂L/∂z_c1 = ∂L/∂a_c1 ⊙ (1 − a_c1²)');
+    expect(plainText(row(p, 'delta:s2').equation)).toBe('∂L/∂a_s2[c,p,q] = Σ_d,m,n δ_c3[d,p−m,q−n] K_c3[d,c,m,n]: the full convolution with the kernels turned 180°');
     expect(row(p, 'delta:f6').source).toBe('MLP, complete');
     // eq. 31: each map's bias gradient is the sum of its delta
     const d = values(p, 'delta:c1'), db = values(p, 'grad:c1.bias');
@@ -162,6 +165,8 @@ describe('the LeNet-5 pass', () => {
     expect(plainText(row(p, 'grad:s2.coef').symbol)).toBe('∂L/∂coef_s2');
     expect(plainText(row(p, 'grad:output.centers').equation)).toBe('∂L/∂w[i,j] = 2 δ_out[i] (a_f6[j] − w[i,j])');
     expect(row(p, 'delta:f6.scaled-tanh').source).toBe('LeNet-5: RBF output');
+    // an index on the left wherever the right side has a free one: j here
+    expect(plainText(row(p, 'delta:f6.scaled-tanh').equation)).toBe('∂L/∂a_f6[j] = −2 Σ_i δ_out[i] (a_f6[j] − w[i,j])');
     expect(plainText(row(p, 'delta:c1.scaled-tanh').equation)).toBe('∂L/∂a_c1[c,p,q] = coef_s2[c] δ_s2[c,⌊p/2⌋,⌊q/2⌋]');
     // S2's delta through its own activation: the notes give it under classic subsampling, not convolution
     expect(row(p, 'delta:s2').source).toBe('Pooling: classic subsampling');
