@@ -41,10 +41,11 @@ export function oneHot(label: number, classes: number): number[] {
   return Array.from({ length: classes }, (_, i) => (i === label ? 1 : 0));
 }
 
-/** f(x) and f'(x) of an activation, f' written with its input x or its output y as the engine does. */
-const ACTIVATIONS: Record<string, { f: (x: string) => string; df: (x: string, y: string) => string; source: string }> = {
+/** f(x) and f'(x) of an activation, f' written with its input x or its output y as the engine does;
+ *  `source` is where f is, `dfSource` where f′ is when the seed numbers it apart. */
+const ACTIVATIONS: Record<string, { f: (x: string) => string; df: (x: string, y: string) => string; source: string; dfSource?: string }> = {
   relu: { f: (x) => `max(0, ${x})`, df: (x) => `[${x} > 0]`, source: 'MLP, complete: ReLU' },
-  sigmoid: { f: (x) => `σ(${x}) = 1 / (1 + exp(−${x}))`, df: (_, y) => `${y} (1 − ${y})`, source: 'eq. 21, 22' },
+  sigmoid: { f: (x) => `σ(${x}) = 1 / (1 + exp(−${x}))`, df: (_, y) => `${y} (1 − ${y})`, source: 'eq. 21', dfSource: 'eq. 22' },
   tanh: { f: (x) => `tanh(${x})`, df: (_, y) => `(1 − ${y}²)`, source: 'MLP, complete: tanh' },
   'scaled-tanh': { f: (x) => `1.7159 tanh(2${x} / 3)`, df: (x) => `1.7159 · 2/3 · (1 − tanh²(2${x} / 3))`, source: 'MLP, complete: scaled tanh' },
 };
@@ -89,7 +90,7 @@ const WINDOW = 'Σ_{m,n<2}'; // LeNet-5's 2x2 pooling windows, stride 2
 function forwardEquation(s: BackpropStage, sym: Symbols, x: string, spec: ModelSpec): [string, string] {
   const { out, params: p } = sym;
   switch (s.kind) {
-    case 'dense': return [`${out} = ${p.weight} ${x} + ${p.bias}`, 'MLP, complete'];
+    case 'dense': return [`${out} = ${p.weight} ${x} + ${p.bias}`, `MLP, complete; eq. ${s.name === 'output' ? 3 : 1}`];
     case 'conv': {
       const table = spec.type === 'lenet5' && spec.variant === 'classic' && s.name === 'c3' ? ', c over C3\'s Table I maps only' : '';
       return [`${out}[d,i,j] = ${p.bias}[d] + Σ_{c,m,n} ${p.weight}[d,c,m,n] ${x}[c,i+m,j+n]`, `eq. 26${table}`];
@@ -98,8 +99,8 @@ function forwardEquation(s: BackpropStage, sym: Symbols, x: string, spec: ModelS
       const a = activationOf(s);
       return [`${out} = ${a.f(x)}`, a.source];
     }
-    case 'maxpool': return [`${out}[c,i,j] = max_{m,n<2} ${x}[c,2i+m,2j+n]`, 'Pooling: max'];
-    case 'avgpool': return [`${out}[c,i,j] = ¼ ${WINDOW} ${x}[c,2i+m,2j+n]`, 'Pooling: average'];
+    case 'maxpool': return [`${out}[c,i,j] = max_{m,n<2} ${x}[c,2i+m,2j+n]`, 'Pooling: max; eq. 29'];
+    case 'avgpool': return [`${out}[c,i,j] = ¼ ${WINDOW} ${x}[c,2i+m,2j+n]`, 'Pooling: average; eq. 29 with avg'];
     case 'subsample': return [`${out}[d,i,j] = ${p.coef}[d] ${WINDOW} ${x}[d,2i+m,2j+n] + ${p.bias}[d]`, 'Pooling: classic subsampling'];
     case 'rbf': return [`${out}[i] = −Σ_{j} (${x}[j] − w[i,j])²`, 'LeNet-5: RBF output'];
   }
@@ -114,8 +115,11 @@ const deltaSection = (s: BackpropStage) =>
 function deltaThrough(s: BackpropStage, next: BackpropStage, nextSym: Symbols, out: string): [string, string, string] {
   const { delta: d, params: p } = nextSym;
   switch (next.kind) {
-    case 'dense': return ['', `${p.weight}ᵀ ${d}`, 'MLP, complete'];
-    case 'activation': return ['', `${d} ⊙ ${activationOf(next).df(out, nextSym.out)}`, deltaSection(s)];
+    case 'dense': return ['', `${p.weight}ᵀ ${d}`, 'MLP, complete; the sum over i in eq. 7, 8'];
+    case 'activation': {
+      const a = activationOf(next);
+      return ['', `${d} ⊙ ${a.df(out, nextSym.out)}`, a.dfSource ? `${deltaSection(s)}; ${a.dfSource}` : deltaSection(s)];
+    }
     case 'conv': return ['[c,p,q]', `Σ_{d,m,n} ${d}[d,p−m,q−n] ${p.weight}[d,c,m,n]: the full convolution with the kernels turned 180°`, 'Gap 2'];
     case 'maxpool': return ['[c,p,q]', `${d}[c,⌊p/2⌋,⌊q/2⌋] at its window's maximum, 0 elsewhere`, 'Pooling: max'];
     case 'avgpool': return ['[c,p,q]', `¼ ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: average'];
@@ -132,7 +136,7 @@ function deltaEquation(s: BackpropStage, sym: Symbols, next: [BackpropStage, Sym
     return [`${lhs(at)} = ${rhs}`, source];
   }
   if (spec.loss === 'cross-entropy' || spec.output === 'identity') return [`${lhs('')} = y − t`, 'Gap 1'];
-  if (spec.output === 'sigmoid') return [`${lhs('')} = (y − t) ⊙ g′(${sym.out}) = (y − t) ⊙ y (1 − y)`, 'Gap 1, eq. 10-14'];
+  if (spec.output === 'sigmoid') return [`${lhs('')} = (y − t) ⊙ g′(${sym.out}) = (y − t) ⊙ y (1 − y)`, 'Gap 1; eq. 10-14, 22'];
   return [`${sym.delta}[k] = Σ_{i} (y[i] − t[i]) ∂y[i]/∂${sym.out}[k] = y[k] ((y[k] − t[k]) − Σ_{i} (y[i] − t[i]) y[i])`, 'Gap 1: the softmax Jacobian'];
 }
 
@@ -141,8 +145,8 @@ function gradEquation(s: BackpropStage, sym: Symbols, x: string, param: string):
   const { delta: d, params: p } = sym;
   const of = `∂L/∂${p[param]}`;
   switch (`${s.kind}.${param}`) {
-    case 'dense.weight': return [`${of} = ${d} ${x}ᵀ`, 'MLP, complete'];
-    case 'dense.bias': return [`${of} = ${d}`, 'MLP, complete'];
+    case 'dense.weight': return [`${of} = ${d} ${x}ᵀ`, `MLP, complete; eq. ${s.name === 'output' ? 5 : 7}`];
+    case 'dense.bias': return [`${of} = ${d}`, `MLP, complete; eq. ${s.name === 'output' ? 6 : 8}, corrected`];
     case 'conv.weight': return [`${of}[d,c,m,n] = Σ_{i,j} ${d}[d,i,j] ${x}[c,i+m,j+n]`, 'eq. 30, corrected'];
     case 'conv.bias': return [`${of}[d] = Σ_{i,j} ${d}[d,i,j]`, 'eq. 31'];
     case 'subsample.coef': return [`${of}[d] = Σ_{i,j} ${d}[d,i,j] ${WINDOW} ${x}[d,2i+m,2j+n]`, 'Pooling: classic subsampling'];
@@ -162,7 +166,7 @@ function outputFunction(spec: ModelSpec, o: string): string {
 
 function lossEquation(spec: ModelSpec, label: number): [string, string] {
   if (spec.loss === 'l2') return ['L = ½ Σ_{i} (y[i] − t[i])²', 'eq. 9'];
-  if (spec.output === 'softmax') return [`L = −Σ_{i} t[i] ln y[i] = −ln y[${label}]`, 'Gap 1'];
+  if (spec.output === 'softmax') return [`L = −Σ_{i} t[i] ln y[i] = −ln y[${label}]`, 'Gap 1; eq. 15'];
   return ['L = −Σ_{i} (t[i] ln y[i] + (1 − t[i]) ln(1 − y[i]))', 'Gap 1: binary cross-entropy'];
 }
 

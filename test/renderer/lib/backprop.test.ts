@@ -79,6 +79,25 @@ describe('the MLP pass, row by row', () => {
     expect(row(pass, 'grad:hidden.weight').shape).toEqual([4, 3]);
   });
 
+  it('cites with each row the seed\'s equation number where the seed has one (with the notes\' corrections)', () => {
+    const sources = Object.fromEntries([...pass.forward, ...pass.backward].map((q) => [q.key, q.source]));
+    expect(sources).toEqual({
+      x: '',
+      'forward:hidden': 'MLP, complete; eq. 1',
+      'forward:hidden.sigmoid': 'eq. 21',
+      'forward:output': 'MLP, complete; eq. 3',
+      y: 'Gap 1: output function',
+      loss: 'Gap 1; eq. 15',
+      'delta:output': 'Gap 1',
+      'grad:output.weight': 'MLP, complete; eq. 5',
+      'grad:output.bias': 'MLP, complete; eq. 6, corrected',
+      'delta:hidden.sigmoid': 'MLP, complete; the sum over i in eq. 7, 8',
+      'delta:hidden': 'MLP, complete; eq. 22',
+      'grad:hidden.weight': 'MLP, complete; eq. 7',
+      'grad:hidden.bias': 'MLP, complete; eq. 8, corrected',
+    });
+  });
+
   it('shows under each equation the values that equation gives, computed here from the weights', () => {
     const [W1, b1, W2, b2] = ['hidden.weight', 'hidden.bias', 'output.weight', 'output.bias'].map(weights);
     const o1 = matVec(W1, X, 4).map((v, i) => v + b1[i]);
@@ -114,6 +133,7 @@ describe('the MLP pass, row by row', () => {
       expectClose(values(p, 'delta:output'), expected);
       expect(plainText(row(p, 'loss').equation)).toBe('L = ½ Σ_i (y[i] − t[i])²');
       expect(plainText(row(p, 'delta:output').equation)).toContain(output === 'sigmoid' ? '(y − t) ⊙ y (1 − y)' : 'y[k] ((y[k] − t[k]) − Σ_i (y[i] − t[i]) y[i])');
+      expect(row(p, 'delta:output').source).toBe(output === 'sigmoid' ? 'Gap 1; eq. 10-14, 22' : 'Gap 1: the softmax Jacobian');
     }
   });
 
@@ -139,6 +159,7 @@ describe('the LeNet-5 pass', () => {
     expect(row(p, 'grad:c3.bias').source).toBe('eq. 31');
     expect(row(p, 'delta:s4').source).toBe('Gap 2'); // through C5 back to S4
     expect(row(p, 'delta:c3.tanh').source).toBe('Pooling: average');
+    expect(row(p, 'forward:s2').source).toBe('Pooling: average; eq. 29 with avg');
     expect(plainText(row(p, 'delta:f6.tanh').equation)).toBe('∂L/∂a_f6 = W_outᵀ δ_out');
     expect(plainText(row(p, 'delta:c5').equation)).toBe('δ_c5 = ∂L/∂z_c5 = ∂L/∂a_c5 ⊙ (1 − a_c5²)'); // 1x1 maps: a vector
     expect(row(p, 'delta:c5').source).toBe('Convolution, complete');
