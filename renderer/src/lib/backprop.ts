@@ -165,7 +165,7 @@ function outputFunction(spec: ModelSpec, o: string): string {
 }
 
 function lossEquation(spec: ModelSpec, label: number): [string, string] {
-  if (spec.loss === 'l2') return ['L = ½ Σ_{i} (y[i] − t[i])²', 'eq. 9'];
+  if (spec.loss === 'l2') return ['L = ½ Σ_{i} (t[i] − y[i])²', 'eq. 9'];
   if (spec.output === 'softmax') return [`L = −Σ_{i} t[i] ln y[i] = −ln y[${label}]`, 'Gap 1; eq. 15'];
   return ['L = −Σ_{i} (t[i] ln y[i] + (1 − t[i]) ln(1 − y[i]))', 'Gap 1: binary cross-entropy'];
 }

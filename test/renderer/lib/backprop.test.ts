@@ -131,7 +131,7 @@ describe('the MLP pass, row by row', () => {
       const dot = e.reduce((s, v, i) => s + v * y[i], 0);
       const expected = output === 'sigmoid' ? e.map((v, i) => v * y[i] * (1 - y[i])) : y.map((v, k) => v * (e[k] - dot));
       expectClose(values(p, 'delta:output'), expected);
-      expect(plainText(row(p, 'loss').equation)).toBe('L = ½ Σ_i (y[i] − t[i])²');
+      expect(plainText(row(p, 'loss').equation)).toBe('L = ½ Σ_i (t[i] − y[i])²');
       expect(plainText(row(p, 'delta:output').equation)).toContain(output === 'sigmoid' ? '(y − t) ⊙ y (1 − y)' : 'y[k] ((y[k] − t[k]) − Σ_i (y[i] − t[i]) y[i])');
       expect(row(p, 'delta:output').source).toBe(output === 'sigmoid' ? 'Gap 1; eq. 10-14, 22' : 'Gap 1: the softmax Jacobian');
     }
