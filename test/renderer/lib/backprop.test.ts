@@ -178,6 +178,54 @@ describe('the LeNet-5 pass', () => {
     }));
   });
 
+  it('shows under eq. 26, eq. 30, Gap 2 and max pooling the values they give, computed here from the weights', () => {
+    const spec: ModelSpec = { type: 'lenet5', variant: 'modern', inputShape: [1, 32, 32], classes: 10, activation: 'tanh', pooling: 'max', output: 'softmax', loss: 'cross-entropy' };
+    const { trace, weights } = traced(spec, image, 3);
+    const p = passOf(trace, spec);
+    expect(plainText(row(p, 'forward:c3').equation)).toBe('z_c3[d,i,j] = b_c3[d] + Σ_c,m,n K_c3[d,c,m,n] a_s2[c,i+m,j+n]');
+    // eq. 26 for C3, from S2's shown output: 16 maps of 10x10 from 6 of 14x14, 5x5 kernels
+    const K = weights('c3.weight'), b = weights('c3.bias'), a = values(p, 'forward:s2'), dz = values(p, 'delta:c3');
+    const at = (c: number, i: number, j: number) => a[c * 196 + i * 14 + j];
+    const kernel = (d: number, c: number, m: number, n: number) => K[((d * 6 + c) * 5 + m) * 5 + n];
+    const each = (n: number) => Array.from({ length: n }, (_, i) => i);
+    const z = each(1600).map((k) => {
+      const d = Math.floor(k / 100), i = Math.floor((k % 100) / 10), j = k % 10;
+      let sum = b[d];
+      for (const c of each(6)) for (const m of each(5)) for (const n of each(5)) sum += kernel(d, c, m, n) * at(c, i + m, j + n);
+      return sum;
+    });
+    expectClose(values(p, 'forward:c3'), z);
+    // eq. 30, corrected: dK[d,c,m,n] = sum_ij delta[d,i,j] in[c,i+m,j+n]
+    expectClose(values(p, 'grad:c3.weight'), each(16 * 6 * 25).map((k) => {
+      const d = Math.floor(k / 150), c = Math.floor((k % 150) / 25), m = Math.floor((k % 25) / 5), n = k % 5;
+      let sum = 0;
+      for (const i of each(10)) for (const j of each(10)) sum += dz[d * 100 + i * 10 + j] * at(c, i + m, j + n);
+      return sum;
+    }));
+    // Gap 2: dIn[c,p,q] = sum_dmn delta[d,p-m,q-n] K[d,c,m,n], only where p-m, q-n fall inside the 10x10 map
+    expectClose(values(p, 'delta:s2'), each(6 * 196).map((k) => {
+      const c = Math.floor(k / 196), pp = Math.floor((k % 196) / 14), q = k % 14;
+      let sum = 0;
+      for (const d of each(16)) for (const m of each(5)) for (const n of each(5)) {
+        const i = pp - m, j = q - n;
+        if (i >= 0 && i < 10 && j >= 0 && j < 10) sum += dz[d * 100 + i * 10 + j] * kernel(d, c, m, n);
+      }
+      return sum;
+    }));
+    // max pooling: the whole delta to the window's (first) maximum, 0 elsewhere
+    const a1 = values(p, 'forward:c1.tanh'), ds2 = values(p, 'delta:s2');
+    expectClose(values(p, 'delta:c1.tanh'), each(6 * 784).map((k) => {
+      const c = Math.floor(k / 784), pp = Math.floor((k % 784) / 28), q = k % 28;
+      const top = 2 * Math.floor(pp / 2), left = 2 * Math.floor(q / 2);
+      const window = [0, 1, 2, 3].map((w) => c * 784 + (top + (w >> 1)) * 28 + left + (w & 1));
+      const winner = window.reduce((best, w) => (a1[w] > a1[best] ? w : best));
+      return winner === k ? ds2[c * 196 + Math.floor(pp / 2) * 14 + Math.floor(q / 2)] : 0;
+    }));
+    // delta = dL/dout * f'(x) through the tanh
+    const dA1 = values(p, 'delta:c1.tanh');
+    expectClose(values(p, 'delta:c1'), dA1.map((g, k) => g * (1 - a1[k] * a1[k])));
+  });
+
   it('names the classic net\'s subsampling, C3 table and RBF output', () => {
     const spec: ModelSpec = { type: 'lenet5', variant: 'classic', inputShape: [1, 32, 32], classes: 10, activation: 'scaled-tanh', output: 'softmax', loss: 'cross-entropy', rbf: true };
     const p = passOf(traced(spec, image, 3).trace, spec);
