@@ -237,6 +237,28 @@ describe('the LeNet-5 pass', () => {
     // an index on the left wherever the right side has a free one: j here
     expect(plainText(row(p, 'delta:f6.scaled-tanh').equation)).toBe('∂L/∂a_f6[j] = −2 Σ_i δ_out[i] (a_f6[j] − w[i,j])');
     expect(plainText(row(p, 'delta:c1.scaled-tanh').equation)).toBe('∂L/∂a_c1[c,p,q] = coef_s2[c] δ_s2[c,⌊p/2⌋,⌊q/2⌋]');
+    // and the values are what those rows say, from the shown values and the weights
+    const { trace, weights } = traced(spec, image, 3);
+    const q = passOf(trace, spec);
+    const w = weights('output.centers'), a6 = values(q, 'forward:f6.scaled-tanh'), dOut = values(q, 'delta:output');
+    const byClass = (f: (i: number) => number) => dOut.reduce((sum, _, i) => sum + f(i), 0);
+    expectClose(values(q, 'forward:output'), dOut.map((_, i) => -a6.reduce((sum, v, j) => sum + (v - w[i * 84 + j]) ** 2, 0)));
+    expectClose(values(q, 'delta:f6.scaled-tanh'), a6.map((v, j) => byClass((i) => -2 * dOut[i] * (v - w[i * 84 + j]))));
+    expectClose(values(q, 'grad:output.centers'), Array.from(w, (wij, k) => 2 * dOut[Math.floor(k / 84)] * (a6[k % 84] - wij)));
+    // S2: dcoef[d] = sum delta_s * sum(window), dbias[d] = sum delta_s, each input gets coef[d] * delta_s
+    const a1 = values(q, 'forward:c1.scaled-tanh'), ds2 = values(q, 'delta:s2'), coef = weights('s2.coef');
+    const windowSum = (c: number, i: number, j: number) => [0, 1, 2, 3].reduce((sum, k) => sum + a1[c * 784 + (2 * i + (k >> 1)) * 28 + 2 * j + (k & 1)], 0);
+    const perMap = (f: (c: number, i: number, j: number) => number) => [0, 1, 2, 3, 4, 5].map((c) => {
+      let sum = 0;
+      for (let i = 0; i < 14; i++) for (let j = 0; j < 14; j++) sum += f(c, i, j);
+      return sum;
+    });
+    expectClose(values(q, 'grad:s2.coef'), perMap((c, i, j) => ds2[c * 196 + i * 14 + j] * windowSum(c, i, j)));
+    expectClose(values(q, 'grad:s2.bias'), perMap((c, i, j) => ds2[c * 196 + i * 14 + j]));
+    expectClose(values(q, 'delta:c1.scaled-tanh'), a1.map((_, k) => {
+      const c = Math.floor(k / 784), pp = Math.floor((k % 784) / 28), qq = k % 28;
+      return coef[c] * ds2[c * 196 + Math.floor(pp / 2) * 14 + Math.floor(qq / 2)];
+    }));
     // S2's delta through its own activation: the notes give it under classic subsampling, not convolution
     expect(row(p, 'delta:s2').source).toBe('Pooling: classic subsampling');
   });
