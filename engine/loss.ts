@@ -1,11 +1,11 @@
 // The output function y = g(o) and the loss, fused where that makes the derivative simple and the
 // computation stable (backprop-notes Gap 1):
-//   softmax + cross-entropy   L = -log y_t = logsumexp(o) - o_t               delta = y - t
+//   softmax + CE (eq. 15)     L = -log y_t = logsumexp(o) - o_t               delta = y - t
 //   sigmoid + binary CE       L = sum_i softplus(o_i) - t_i o_i                 delta = y - t
 //   L2 (eq. 9), any output    L = 1/2 sum_i (y_i - t_i)^2                        delta = J_g^T (y - t)
-// where t is the one-hot label and J_g the output function's Jacobian: diagonal g'(o) = y(1-y) or 1
-// for sigmoid and identity (eq. 10-14), y_k (delta_ik - y_i) for softmax. Losses are computed from o
-// (log-sum-exp, softplus), never as log(y), so no log(0) can occur.
+// where t is the one-hot label and J_g the output function's Jacobian dy_i/do_k: diagonal g'(o) =
+// y(1-y) (eq. 22) or 1 for sigmoid and identity (eq. 10-14), y_i (delta_ik - y_k) for softmax
+// (Gap 1). Losses are computed from o (log-sum-exp, softplus), never as log(y), so no log(0) can occur.
 // Cross-entropy with the identity output has no meaning; Model.create refuses that pairing once,
 // so these per-step functions do not check it again.
 import type { Floats } from './kernels.ts';

@@ -1,5 +1,5 @@
 // Element-wise activation y = f(x); backward dx = dy * f'(x), with f' written in terms of y so the
-// layer keeps only its output (backprop-notes "Activations"; sigmoid' is eq. 22).
+// layer keeps only its output (backprop-notes "MLP, complete", its Activations line; sigmoid' is eq. 22).
 import { type DType, type Floats, floats, grow, relu, reluBackward, sigmoid, tanh } from '../kernels.ts';
 import type { ConvActivation } from '../spec.ts';
 import { type Layer, ParameterFree, foldKink, size } from './layer.ts';
