@@ -120,9 +120,9 @@ function deltaThrough(s: BackpropStage, next: BackpropStage, nextSym: Symbols, o
       const a = activationOf(next);
       return ['', `${d} ⊙ ${a.df(out, nextSym.out)}`, a.dfSource ? `${deltaSection(s)}; ${a.dfSource}` : deltaSection(s)];
     }
-    case 'conv': return ['[c,p,q]', `Σ_{d,m,n} ${d}[d,p−m,q−n] ${p.weight}[d,c,m,n]: the full convolution with the kernels turned 180°`, 'Gap 2'];
-    case 'maxpool': return ['[c,p,q]', `${d}[c,⌊p/2⌋,⌊q/2⌋] at its window's maximum, 0 elsewhere`, 'Pooling: max'];
-    case 'avgpool': return ['[c,p,q]', `¼ ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: average'];
+    case 'conv': return ['[c,p,q]', `Σ_{d,m,n} ${d}[d,p−m,q−n] ${p.weight}[d,c,m,n], only terms with 0 ≤ p−m < H_{out}, 0 ≤ q−n < W_{out}: the full convolution with the kernels turned 180°`, 'Gap 2'];
+    case 'maxpool': return ['[c,p,q]', `${d}[c,⌊p/2⌋,⌊q/2⌋] at its window's maximum, 0 elsewhere`, 'Pooling: max; §3.3'];
+    case 'avgpool': return ['[c,p,q]', `¼ ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: average; §3.3, corrected'];
     case 'subsample': return ['[c,p,q]', `${p.coef}[c] ${d}[c,⌊p/2⌋,⌊q/2⌋]`, 'Pooling: classic subsampling'];
     case 'rbf': return ['[j]', `−2 Σ_{i} ${d}[i] (${out}[j] − w[i,j])`, 'LeNet-5: RBF output'];
   }

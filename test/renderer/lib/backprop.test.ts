@@ -158,14 +158,15 @@ describe('the LeNet-5 pass', () => {
     expect(row(p, 'grad:c3.weight').source).toBe('eq. 30, corrected');
     expect(row(p, 'grad:c3.bias').source).toBe('eq. 31');
     expect(row(p, 'delta:s4').source).toBe('Gap 2'); // through C5 back to S4
-    expect(row(p, 'delta:c3.tanh').source).toBe('Pooling: average');
+    expect(row(p, 'delta:c3.tanh').source).toBe('Pooling: average; §3.3, corrected'); // 1/(N*N), the seed's erratum
     expect(row(p, 'forward:s2').source).toBe('Pooling: average; eq. 29 with avg');
     expect(plainText(row(p, 'delta:f6.tanh').equation)).toBe('∂L/∂a_f6 = W_outᵀ δ_out');
     expect(plainText(row(p, 'delta:c5').equation)).toBe('δ_c5 = ∂L/∂z_c5 = ∂L/∂a_c5 ⊙ (1 − a_c5²)'); // 1x1 maps: a vector
     expect(row(p, 'delta:c5').source).toBe('Convolution, complete');
     // element-wise through an activation: as the notes write it, delta = dL/dx = dL/dout * f'(x), no index
     expect(plainText(row(p, 'delta:c1').equation)).toBe('δ_c1 = ∂L/∂z_c1 = ∂L/∂a_c1 ⊙ (1 − a_c1²)');
-    expect(plainText(row(p, 'delta:s2').equation)).toBe('∂L/∂a_s2[c,p,q] = Σ_d,m,n δ_c3[d,p−m,q−n] K_c3[d,c,m,n]: the full convolution with the kernels turned 180°');
+    // Gap 2 with its range: the terms whose delta index falls inside C3's output map
+    expect(plainText(row(p, 'delta:s2').equation)).toBe('∂L/∂a_s2[c,p,q] = Σ_d,m,n δ_c3[d,p−m,q−n] K_c3[d,c,m,n], only terms with 0 ≤ p−m < H_out, 0 ≤ q−n < W_out: the full convolution with the kernels turned 180°');
     expect(row(p, 'delta:f6').source).toBe('MLP, complete');
     // eq. 31: each map's bias gradient is the sum of its delta
     const d = values(p, 'delta:c1'), db = values(p, 'grad:c1.bias');
@@ -213,6 +214,7 @@ describe('the LeNet-5 pass', () => {
       return sum;
     }));
     // max pooling: the whole delta to the window's (first) maximum, 0 elsewhere
+    expect(row(p, 'delta:c1.tanh').source).toBe('Pooling: max; §3.3');
     const a1 = values(p, 'forward:c1.tanh'), ds2 = values(p, 'delta:s2');
     expectClose(values(p, 'delta:c1.tanh'), each(6 * 784).map((k) => {
       const c = Math.floor(k / 784), pp = Math.floor((k % 784) / 28), q = k % 28;
