@@ -86,8 +86,11 @@ function symbolsOf(stages: BackpropStage[], spec: ModelSpec): Symbols[] {
 
 const WINDOW = 'Σ_{m,n<2}'; // LeNet-5's 2x2 pooling windows, stride 2
 
-/** How stage s computes its output from its input (symbol `x`). */
-function forwardEquation(s: BackpropStage, sym: Symbols, x: string, spec: ModelSpec): [string, string] {
+/** The seed's equation that applies an activation to the stage before it: h = a(o1) (eq. 2), o = a(x) (eq. 28). */
+const APPLIED: Partial<Record<BackpropStage['kind'], string>> = { dense: 'eq. 2', conv: 'eq. 28' };
+
+/** How stage s computes its output from its input (symbol `x`), `before` the stage that made x. */
+function forwardEquation(s: BackpropStage, before: BackpropStage | undefined, sym: Symbols, x: string, spec: ModelSpec): [string, string] {
   const { out, params: p } = sym;
   switch (s.kind) {
     case 'dense': return [`${out} = ${p.weight} ${x} + ${p.bias}`, `MLP, complete; eq. ${s.name === 'output' ? 3 : 1}`];
@@ -96,8 +99,9 @@ function forwardEquation(s: BackpropStage, sym: Symbols, x: string, spec: ModelS
       return [`${out}[d,i,j] = ${p.bias}[d] + Σ_{c,m,n} ${p.weight}[d,c,m,n] ${x}[c,i+m,j+n]`, `eq. 26${table}`];
     }
     case 'activation': {
-      const a = activationOf(s);
-      return [`${out} = ${a.f(x)}`, a.source];
+      const a = activationOf(s), applied = before && APPLIED[before.kind];
+      const source = !applied ? a.source : a.source.startsWith('eq. ') ? `${applied}, ${a.source.slice(4)}` : `${applied}; ${a.source}`;
+      return [`${out} = ${a.f(x)}`, source];
     }
     case 'maxpool': return [`${out}[c,i,j] = max_{m,n<2} ${x}[c,2i+m,2j+n]`, 'Pooling: max; eq. 29'];
     case 'avgpool': return [`${out}[c,i,j] = ¼ ${WINDOW} ${x}[c,2i+m,2j+n]`, 'Pooling: average; eq. 29 with avg'];
@@ -156,11 +160,11 @@ function gradEquation(s: BackpropStage, sym: Symbols, x: string, param: string):
   throw new Error(`no equation for ${s.name}.${param}`);
 }
 
-function outputFunction(spec: ModelSpec, o: string): string {
+function outputFunction(spec: ModelSpec, o: string): [string, string] {
   switch (spec.output) {
-    case 'softmax': return `y = softmax(${o}): y[i] = exp(${o}[i]) / Σ_{k} exp(${o}[k])`;
-    case 'sigmoid': return `y = σ(${o}) = 1 / (1 + exp(−${o}))`;
-    case 'identity': return `y = ${o}`;
+    case 'softmax': return [`y = softmax(${o}): y[i] = exp(${o}[i]) / Σ_{k} exp(${o}[k])`, 'Gap 1: output function'];
+    case 'sigmoid': return [`y = σ(${o}) = 1 / (1 + exp(−${o}))`, 'eq. 4, 21; Gap 1'];
+    case 'identity': return [`y = ${o}`, 'Gap 1: output function'];
   }
 }
 
@@ -186,12 +190,12 @@ export function passOf(trace: BackpropTrace, spec: ModelSpec): Pass {
     name: 'input', shape: trace.input.shape, values: floats(trace.input.data),
   }];
   stages.forEach((s, i) => {
-    const [equation, source] = forwardEquation(s, syms[i], inputOf(i), spec);
+    const [equation, source] = forwardEquation(s, stages[i - 1], syms[i], inputOf(i), spec);
     forward.push({ key: `forward:${s.name}`, symbol: syms[i].out, equation, source, name: s.name, shape: s.output.shape, values: floats(s.output.data) });
   });
   const classes = trace.probabilities.length;
   forward.push(
-    { key: 'y', symbol: 'y', equation: outputFunction(spec, syms[last].out), source: 'Gap 1: output function', name: 'probabilities', shape: [classes], values: Float32Array.from(trace.probabilities) },
+    { key: 'y', symbol: 'y', ...pair(outputFunction(spec, syms[last].out)), name: 'probabilities', shape: [classes], values: Float32Array.from(trace.probabilities) },
     { key: 'loss', symbol: 'L', ...pair(lossEquation(spec, trace.label)), name: 'loss', shape: [], values: Float32Array.of(trace.loss) },
   );
 

@@ -84,7 +84,7 @@ describe('the MLP pass, row by row', () => {
     expect(sources).toEqual({
       x: '',
       'forward:hidden': 'MLP, complete; eq. 1',
-      'forward:hidden.sigmoid': 'eq. 21',
+      'forward:hidden.sigmoid': 'eq. 2, 21',
       'forward:output': 'MLP, complete; eq. 3',
       y: 'Gap 1: output function',
       loss: 'Gap 1; eq. 15',
@@ -143,6 +143,7 @@ describe('the MLP pass, row by row', () => {
     expect(p.forward.map((q) => plainText(q.symbol))).toEqual(['x', 'o_1', 'h_1', 'o_2', 'h_2', 'o_3', 'y', 'L']);
     expect(plainText(row(p, 'delta:hidden2.sigmoid').equation)).toBe('∂L/∂h_2 = W_3ᵀ δ_3');
     expect(plainText(row(p, 'delta:output').equation)).toBe('δ_3 = ∂L/∂o_3 = y − t');
+    expect(row(p, 'y').source).toBe('eq. 4, 21; Gap 1'); // y = a(o) with the sigmoid
   });
 });
 
@@ -160,6 +161,8 @@ describe('the LeNet-5 pass', () => {
     expect(row(p, 'delta:s4').source).toBe('Gap 2'); // through C5 back to S4
     expect(row(p, 'delta:c3.tanh').source).toBe('Pooling: average; §3.3, corrected'); // 1/(N*N), the seed's erratum
     expect(row(p, 'forward:s2').source).toBe('Pooling: average; eq. 29 with avg');
+    expect(row(p, 'forward:c1.tanh').source).toBe('eq. 28; MLP, complete: tanh'); // o = a(x), the function from the notes' list
+    expect(row(p, 'forward:f6.tanh').source).toBe('eq. 2; MLP, complete: tanh');
     expect(plainText(row(p, 'delta:f6.tanh').equation)).toBe('∂L/∂a_f6 = W_outᵀ δ_out');
     expect(plainText(row(p, 'delta:c5').equation)).toBe('δ_c5 = ∂L/∂z_c5 = ∂L/∂a_c5 ⊙ (1 − a_c5²)'); // 1x1 maps: a vector
     expect(row(p, 'delta:c5').source).toBe('Convolution, complete');
