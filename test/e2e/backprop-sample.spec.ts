@@ -101,6 +101,8 @@ test('LeNet-5: c1 ... output, maps and kernels as images, big matrices as heatma
   const backward = await keys('Backward pass');
   expect(backward.filter((k) => k!.startsWith('delta:'))).toEqual([...layers].reverse().map((l) => `delta:${l}`));
   expect(backward.at(-1)).toBe('grad:c1.bias');
+  // the view's z and a (x is the image) said in the notes' names
+  await expect(view.getByTestId('backprop-symbols')).toContainText('zc1 is layer c1’s weighted sum (the notes’ x in eq. 26)');
   await expect(view.locator('[data-quantity="forward:c1"]')).toContainText('eq. 26');
   await expect(view.locator('[data-quantity="grad:c3.weight"]')).toContainText('eq. 30, corrected');
   await expect(view.locator('[data-quantity="delta:s4"]')).toContainText('Gap 2');
