@@ -144,9 +144,14 @@ test('what is disabled says why: no weights to export yet; during training, the 
   await app.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(trainingState(app)).toHaveText('running');
   await expect(exportButton).toHaveAccessibleDescription('Pause to export the weights as they are');
+  // Reset, beside Pause and Stop, would discard the run in one click
+  const reset = app.getByRole('button', { name: 'Reset', exact: true });
+  await expect(reset).toBeDisabled();
+  await expect(reset).toHaveAccessibleDescription('Pause or stop first: Reset discards the trained weights');
   await app.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(trainingState(app)).toHaveText('paused');
   await expect(exportButton).toBeEnabled();
+  await expect(reset).toBeEnabled();
   await expect(app.getByRole('button', { name: 'iris', exact: true })).toHaveAccessibleDescription('Stop training to load another dataset');
   await expect(app.getByRole('button', { name: 'Import weights…' })).toHaveAccessibleDescription('Stop training to import weights');
   await expect(app.getByTestId('training-locked')).toBeVisible();
